@@ -1,0 +1,72 @@
+# The two commands:  make run  (set up, load demo content, serve)  and  make test.
+# Both need only Python 3.11; everything else is installed into .venv.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Optional local overrides: variables in .env (see .env.example) are exported to every command.
+LOAD_ENV := set -a; [ ! -f .env ] || . ./.env; set +a;
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrations-check deploy-check check requirements worker beat clean
+
+help:
+	@echo "make run     set up .venv, migrate, load demo content, serve http://$(HOST):$(PORT)"
+	@echo "make test    run the whole test suite"
+	@echo "make check   ruff, migrations and deploy checks (what CI runs besides the tests)"
+	@echo "make format  format and fix the code with ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@$(LOAD_ENV) export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py seed_demo && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	@$(LOAD_ENV) DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The production checklist, with production-like values for what a deployment must set.
+deploy-check: install
+	DEBUG=false SITE_URL=https://www.resilience.example \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+check: lint migrations-check deploy-check
+
+# Re-pin requirements*.txt after editing requirements*.in.
+requirements: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# With REDIS_URL set: a Celery worker and the beat scheduler, as in production.
+worker: install
+	@$(LOAD_ENV) $(BIN)/celery -A resilience worker --loglevel=INFO
+
+beat: install
+	@$(LOAD_ENV) $(BIN)/celery -A resilience beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+from core.center import Center
+
+
+def site(request):
+    return {"center": Center.from_settings()}

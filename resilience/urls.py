@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("programs/", include("programs.urls")),
+    path("articles/", include("articles.urls")),
+    path("get-help/", include("admissions.urls")),
+    # Last: core ends with the catch-all /<slug>/ for pages marketing adds in admin.
+    path("", include("core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "core.views.server_error"

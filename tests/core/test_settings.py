@@ -1,0 +1,146 @@
+"""Settings are read from the environment at start-up; bad values stop the process clearly.
+
+Each case starts a fresh Python process, because settings are read once per process.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "a-long-random-production-like-secret-key-for-this-test-0123456789",
+    "SITE_URL": "https://www.resilience.example",
+}
+
+
+def start_django(env: dict[str, str], *, print_settings: tuple[str, ...] = ()):
+    """Start Django with exactly this environment; return the process and the named settings."""
+    script = (
+        "import json, django\n"
+        "from django.conf import settings\n"
+        "django.setup()\n"
+        f"print(json.dumps({{name: getattr(settings, name) for name in {print_settings!r}}},"
+        " default=str))\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "resilience.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    values = json.loads(process.stdout) if process.returncode == 0 else None
+    return process, values
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    process, _ = start_django({"SITE_URL": "https://www.resilience.example"})
+    assert process.returncode != 0
+    assert "SECRET_KEY is not set" in process.stderr
+    assert "set DEBUG=true" in process.stderr
+
+
+def test_local_development_runs_with_nothing_set_but_debug():
+    process, values = start_django(
+        {"DEBUG": "true"},
+        print_settings=("SECRET_KEY", "DATABASES", "CACHES", "CELERY_TASK_ALWAYS_EAGER"),
+    )
+    assert process.returncode == 0, process.stderr
+    assert values["SECRET_KEY"].startswith("django-insecure-")
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert "LocMemCache" in values["CACHES"]["default"]["BACKEND"]
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+
+
+def test_redis_url_switches_on_the_shared_cache_and_real_workers():
+    process, values = start_django(
+        {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.internal:6379/0"},
+        print_settings=("CACHES", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"),
+    )
+    assert process.returncode == 0, process.stderr
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+
+
+def test_database_url_selects_postgresql_with_a_connect_timeout():
+    process, values = start_django(
+        {**PRODUCTION_ENV, "DATABASE_URL": "postgres://app:pw@db.internal:5432/resilience"},
+        print_settings=("DATABASES",),
+    )
+    assert process.returncode == 0, process.stderr
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["NAME"]) == ("db.internal", "resilience")
+    assert database["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_production_defaults_are_strict():
+    process, values = start_django(
+        PRODUCTION_ENV,
+        print_settings=(
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+        ),
+    )
+    assert process.returncode == 0, process.stderr
+    assert values == {
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["www.resilience.example"],
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_ssl_redirect_can_be_switched_off_to_benchmark_over_plain_http():
+    process, values = start_django(
+        {**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false"},
+        print_settings=("SECURE_SSL_REDIRECT",),
+    )
+    assert process.returncode == 0, process.stderr
+    assert values["SECURE_SSL_REDIRECT"] is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("DATABASE_URL", "mysqlx://root:hunter2@db/app", "DATABASE_URL is not a database URL"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL is not a valid URL"),
+        ("ADMISSIONS_PHONE", "555-CALL-NOW", "ADMISSIONS_PHONE='555-CALL-NOW' is not a valid"),
+        ("ADMIN_URL", "/admin", "ADMIN_URL='/admin' must be a path"),
+        ("SITE_URL", "www.resilience.example", "SITE_URL is not a valid URL"),
+        ("EMAIL_PORT", "smtp", "EMAIL_PORT='smtp' is not a whole number"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not a level"),
+    ],
+)
+def test_a_malformed_value_stops_start_up_with_a_message_naming_it(variable, value, message):
+    process, _ = start_django({**PRODUCTION_ENV, variable: value})
+    assert process.returncode != 0
+    assert message in process.stderr
+    assert "hunter2" not in process.stderr
+
+
+def test_the_deploy_checklist_passes_with_production_settings():
+    process = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ["PATH"], **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
