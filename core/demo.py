@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from core.models import SitePage
+from core.required_pages import ensure_required_pages
+
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "resilience-demo"  # noqa: S105 (local demo only; never with DEBUG off)
 
 
 def seed(stdout) -> None:
+    ensure_required_pages(SitePage)
     if not settings.DEBUG:
         # A known password must never reach a real deployment.
         stdout.write("Skipped the demo admin account: DEBUG is off.")

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_safe
 
 from core.center import Center
 from core.models import SitePage
+from programs.models import Program
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"programs": Program.objects.published()})
 
 
 def site_page(request, slug):

@@ -6,4 +6,5 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.program_list, name="list"),
+    path("<slug:slug>/", views.program_detail, name="detail"),
 ]

@@ -1,5 +1,34 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+
+from core.seo import breadcrumb_list
+from programs.models import Program
+from programs.seo import breadcrumb_trail, faq_page
 
 
 def program_list(request):
-    return render(request, "programs/program_list.html")
+    programs = Program.objects.published()
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+def program_detail(request, slug):
+    program = get_object_or_404(
+        Program.objects.visible_to(request.user).prefetch_related("faqs"), slug=slug
+    )
+    faqs = program.faqs.all()
+    trail = breadcrumb_trail(program)
+    structured_data = [breadcrumb_list(trail)]
+    if faqs:
+        structured_data.append(faq_page(faqs))
+    context = {
+        "program": program,
+        "faqs": faqs,
+        "breadcrumbs": trail,
+        "structured_data": structured_data,
+    }
+    response = render(request, "programs/program_detail.html", context)
+    if not program.is_published:
+        # A staff preview of a draft: never cached, never indexed.
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response

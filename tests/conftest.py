@@ -1,6 +1,8 @@
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -14,3 +16,9 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Skipped under CI=true, where every test must run: {reason}"
+
+
+@pytest.fixture
+def demo_content(db):
+    """The demo content `make run` shows; the public pages in tests/public_pages.py need it."""
+    call_command("seed_demo", stdout=StringIO())

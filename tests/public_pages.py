@@ -1,9 +1,15 @@
-"""Every public page of the site. The page tests and the accessibility browser test use this list,
-so a page added here is checked for the phone, the crisis lines, one h1 and WCAG A/AA issues."""
+"""Every public page of the site, as the demo content (`seed_demo`) fills it. The page tests and
+the accessibility browser test use this list, so a page added here is checked for the phone, the
+crisis lines, one h1 and WCAG A/AA issues."""
 
 PUBLIC_PAGES = [
     "/",
     "/programs/",
+    "/programs/inpatient/",
+    "/programs/partial-hospitalization/",
+    "/programs/intensive-outpatient/",
+    "/programs/social-reintegration/",
+    "/programs/aftercare/",
     "/articles/",
     "/get-help/",
     "/privacy/",

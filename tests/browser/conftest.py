@@ -2,11 +2,12 @@
 
 import os
 from dataclasses import dataclass, field
-from importlib import import_module
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Headless and quiet: no background calls to Google's services, which this network refuses anyway.
@@ -46,12 +47,10 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def required_pages(transactional_db):
-    """Browser tests run on a transactional database, which is emptied after every test; put back
-    what the data migrations create, using the migration's own code."""
-    from django.apps import apps
-
-    import_module("core.migrations.0002_required_pages").create_required_pages(apps, None)
+def demo_content(transactional_db):
+    """Browser tests run on a transactional database, emptied after every test, so load the
+    demo content (which includes the pages the data migrations create) before each one."""
+    call_command("seed_demo", stdout=StringIO())
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """Django admin keeps working under the site's strict Content-Security-Policy."""
 
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import WCAG_A_AND_AA
 from tests.factories import SuperuserFactory
+from tests.programs.factories import ProgramFactory
 
 
 def test_staff_sign_in_and_edit_a_page_without_policy_violations(page, page_log):
@@ -21,3 +24,27 @@ def test_staff_sign_in_and_edit_a_page_without_policy_violations(page, page_log)
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert page_log.console_errors == []
     assert page_log.requests_to_other_hosts() == []
+
+
+def test_marketing_sees_a_character_count_and_previews_a_draft(page, page_log):
+    SuperuserFactory(username="marketing", password="correct-horse-battery")
+    draft = ProgramFactory(name="Weekend IOP", slug="weekend-iop", is_published=False)
+
+    page.goto(f"/{settings.ADMIN_URL}login/")
+    page.get_by_label("Username").fill("marketing")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/{settings.ADMIN_URL}programs/program/{draft.pk}/change/")
+    page.get_by_label("SEO title").fill(
+        "Weekend intensive outpatient program in Boston, Massachusetts"
+    )
+
+    expect(page.locator("#id_seo_title-character-count")).to_have_text(
+        "61 characters: 1 over the recommended 60; search engines may cut it short."
+    )
+    page.get_by_role("link", name="View on site").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weekend IOP")
+    expect(page.get_by_role("status")).to_contain_text("This program is not published")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()
+    assert page_log.console_errors == []

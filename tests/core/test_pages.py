@@ -16,7 +16,7 @@ def count_h1(html: str) -> int:
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_every_public_page_shows_the_phone_and_the_crisis_lines(client, path):
+def test_every_public_page_shows_the_phone_and_the_crisis_lines(client, demo_content, path):
     response = client.get(path)
 
     assert response.status_code == 200
@@ -57,8 +57,6 @@ def test_the_home_page_invites_a_consultation_request(client):
     html = client.get("/").content.decode()
 
     assert '<a class="btn btn-primary btn-lg" href="/get-help/">Request a consultation</a>' in html
-    for level in ("Intensive outpatient", "Partial hospitalization", "Inpatient", "Aftercare"):
-        assert level in html
 
 
 def test_an_unknown_address_gets_a_404_page_in_the_site_look_with_the_phone(client):

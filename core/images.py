@@ -1,0 +1,34 @@
+"""Uploaded images, made fit for a visitor on a phone: bounded size, no hidden location data."""
+
+from io import BytesIO
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_WIDTH = 1600
+
+
+def optimise_image(upload) -> ContentFile:
+    """Downscale to at most MAX_WIDTH pixels wide and re-encode as WebP.
+
+    Re-encoding also drops EXIF metadata, which in phone photos includes where they were taken.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"This image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
+            "Please export a smaller version and upload that."
+        )
+    try:
+        with Image.open(upload) as original:
+            image = ImageOps.exif_transpose(original)
+            image.thumbnail((MAX_WIDTH, MAX_WIDTH * 4))
+            if image.mode not in ("RGB", "RGBA"):
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+            buffer = BytesIO()
+            image.save(buffer, format="WEBP", quality=82, method=4)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError("This file could not be read as an image.") from None
+    return ContentFile(buffer.getvalue(), name=Path(upload.name).with_suffix(".webp").name)

@@ -1,0 +1,148 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class LevelOfCare(models.TextChoices):
+    # Ordered from the most support to the least, as the comparison table reads.
+    INPATIENT = "inpatient", "Inpatient / residential"
+    PARTIAL_HOSPITALIZATION = "php", "Partial hospitalization (PHP)"
+    INTENSIVE_OUTPATIENT = "iop", "Intensive outpatient (IOP)"
+    SOCIAL_REINTEGRATION = "social_reintegration", "Social reintegration"
+    AFTERCARE = "aftercare", "Aftercare"
+
+
+class Setting(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    VIRTUAL = "virtual", "Virtual"
+    ON_SITE_OR_VIRTUAL = "on_site_or_virtual", "On site or virtual"
+    RESIDENTIAL = "residential", "Residential"
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """What this person may open: staff with access to programs also preview drafts."""
+        if user.is_authenticated and user.has_perm("programs.view_program"):
+            return self.all()
+        return self.published()
+
+
+MARKDOWN_HELP = "Markdown: a blank line between paragraphs, ## for a heading, - for a list item."
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The program's address: /programs/slug/."
+    )
+    level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices)
+    summary = models.CharField(
+        max_length=200,
+        help_text="One sentence that says what the program is. Shown in lists and under the name.",
+    )
+    body = models.TextField(help_text=f"The main description. {MARKDOWN_HELP}")
+    who_it_is_for = models.CharField(
+        max_length=300,
+        help_text="One or two plain sentences; also shown in the comparison table.",
+    )
+    typical_week = models.TextField(
+        "what a typical day or week looks like", help_text=MARKDOWN_HELP
+    )
+    hours_per_week = models.CharField(
+        "typical hours per week",
+        max_length=40,
+        help_text="As visitors should read it, e.g. “9 to 12 hours” or “Around the clock”.",
+    )
+    typical_length = models.CharField(
+        max_length=40, help_text="As visitors should read it, e.g. “6 to 8 weeks”."
+    )
+    setting = models.CharField(max_length=32, choices=Setting.choices)
+    insurance_note = models.TextField(
+        "insurance and cost", help_text=f"What is covered and how to check. {MARKDOWN_HELP}"
+    )
+    hero_image = models.ImageField(
+        upload_to="programs/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+        help_text="Optional. Large photos are resized and their location data removed on upload.",
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        "hero image description",
+        max_length=200,
+        blank=True,
+        help_text="Required with an image: what the picture shows, for people who cannot see it.",
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Visible to the public. Staff can always preview."
+    )
+    display_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first."
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show. Up to 60 characters is best. "
+        "Leave blank to use the name.",
+    )
+    meta_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="The summary search engines show. 120 to 160 characters is best. "
+        "Leave blank to use the one-sentence summary.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level_of_care__in=LevelOfCare.values),
+                name="program_level_of_care_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(setting__in=Setting.values), name="program_setting_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_image_alt=""),
+                name="program_hero_image_has_alt_text",
+                violation_error_message="Describe the image for people who cannot see it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {"hero_image_alt": "Describe the image for people who cannot see it."}
+            )
+
+
+class ProgramFAQ(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text=MARKDOWN_HELP)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self) -> str:
+        return self.question
