@@ -6,4 +6,5 @@ app_name = "admissions"
 
 urlpatterns = [
     path("", views.get_help, name="get_help"),
+    path("thanks/", views.thanks, name="thanks"),
 ]

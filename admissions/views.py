@@ -1,5 +1,73 @@
-from django.shortcuts import render
+import logging
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from admissions.attribution import attribution_from_session
+from admissions.bot_traps import HONEYPOT_FIELD, TokenCheck, check_form_token, new_form_token
+from admissions.forms import ConsultationRequestForm
+from admissions.services import receive_consultation_request
+from core import ratelimit
+from core.http import client_ip
+from programs.models import Program
+
+logger = logging.getLogger(__name__)
+
+# The form is a few kilobytes; anything far larger is not a person filling it in.
+MAX_REQUEST_BYTES = 20_000
+RATE_LIMIT = {"limit": 5, "window_seconds": 10 * 60}
+THANKS_SESSION_KEY = "consultation_request"
 
 
+@require_http_methods(["GET", "POST"])
 def get_help(request):
-    return render(request, "admissions/get_help.html")
+    if request.method == "POST":
+        return _receive(request)
+    program = Program.objects.published().filter(slug=request.GET.get("program", "")).first()
+    form = ConsultationRequestForm(initial={"program": program, "form_token": new_form_token()})
+    return _form_page(request, form)
+
+
+def _receive(request):
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        return render(request, "admissions/request_too_large.html", status=413)
+    if request.POST.get(HONEYPOT_FIELD):
+        logger.info("Consultation form: honeypot filled; nothing stored")
+        return redirect("admissions:thanks")
+
+    form = ConsultationRequestForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form)
+
+    token_check, nonce = check_form_token(form.cleaned_data["form_token"])
+    if token_check is not TokenCheck.OK:
+        # Too fast for a person, expired, or forged: store nothing, and show the form again as
+        # if to be checked, so a person can simply send it again and a script learns nothing.
+        logger.info("Consultation form: token %s; nothing stored", token_check.value)
+        data = request.POST.copy()
+        data["form_token"] = new_form_token()
+        return _form_page(request, ConsultationRequestForm(data), please_resend=True)
+
+    if not ratelimit.allow("consultation", client_ip(request), **RATE_LIMIT):
+        logger.warning("Consultation form: rate limit reached; nothing stored")
+        return render(request, "admissions/rate_limited.html", status=429)
+
+    lead = receive_consultation_request(
+        form.consultation_request(),
+        attribution=attribution_from_session(request.session),
+        submission_token=nonce,
+    )
+    request.session[THANKS_SESSION_KEY] = {"urgent": lead.is_urgent}
+    return redirect("admissions:thanks")
+
+
+def _form_page(request, form, *, please_resend=False):
+    return render(
+        request, "admissions/get_help.html", {"form": form, "please_resend": please_resend}
+    )
+
+
+@require_safe
+def thanks(request):
+    submitted = request.session.get(THANKS_SESSION_KEY) or {}
+    return render(request, "admissions/thanks.html", {"urgent": submitted.get("urgent", False)})

@@ -12,8 +12,11 @@ def program_list(request):
 
 
 def program_detail(request, slug):
-    program = get_object_or_404(
-        Program.objects.visible_to(request.user).prefetch_related("faqs"), slug=slug
+    programs = Program.objects.prefetch_related("faqs")
+    # Everyone may see a published program; only for drafts look up who is asking (a session
+    # query), which keeps the common page to two queries.
+    program = programs.published().filter(slug=slug).first() or get_object_or_404(
+        programs.visible_to(request.user), slug=slug
     )
     faqs = program.faqs.all()
     trail = breadcrumb_trail(program)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "admissions.attribution.VisitAttributionMiddleware",
 ]
 
 ROOT_URLCONF = "resilience.urls"
@@ -126,6 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -------------------------------------------------------------------------
 
 REDIS_URL = env.url("REDIS_URL", default=None, schemes=("redis", "rediss"))
+# A slow or absent Redis must cost a page a fraction of a second, not a hang.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 
 if REDIS_URL:
     CACHES = {
@@ -133,8 +136,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "resilience",
-            # A slow or absent Redis must cost a page a fraction of a second, not a hang.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -143,23 +145,61 @@ else:
 # Without Redis, tasks run in-process at once, so a newcomer needs no broker or worker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks fail, log and retry as they would on a worker, instead of raising into the caller.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_DEFAULT_QUEUE = "resilience"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Must exceed the longest countdown/ETA we use, or Redis redelivers the task early.
+    # Must exceed the longest retry countdown we use, or Redis redelivers the task early.
     "visibility_timeout": 60 * 60,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 25,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing from a web request (core.queueing) uses much shorter timeouts than the workers'.
+PUBLISH_TIMEOUT_SECONDS = 0.25
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Runs that could not start in time are dropped (expires): the next one does the same work.
+    "re-queue unfinished lead follow-ups": {
+        "task": "admissions.tasks.sweep_unfinished_follow_ups",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "escalate leads not contacted in time": {
+        "task": "admissions.tasks.escalate_overdue_leads",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "delete expired sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+}
+
+# --- Admissions -------------------------------------------------------------------------------
+
+# Where every new consultation request is announced, whoever is on call.
+ADMISSIONS_INBOX_EMAIL = env.str("ADMISSIONS_INBOX_EMAIL", default=f"admissions@{_site_host}")
+# A lead not contacted within this many minutes is escalated to supervisors, and again every
+# ADMISSIONS_ESCALATION_REPEAT_MINUTES until someone records contact.
+ADMISSIONS_SLA_MINUTES = env.int("ADMISSIONS_SLA_MINUTES", default=15, minimum=1)
+ADMISSIONS_ESCALATION_REPEAT_MINUTES = env.int(
+    "ADMISSIONS_ESCALATION_REPEAT_MINUTES", default=15, minimum=1
+)
+# How staff hear about leads: dotted paths of admissions.channels.NotificationChannel classes.
+ADMISSIONS_STAFF_CHANNELS = env.list(
+    "ADMISSIONS_STAFF_CHANNELS", default=["admissions.channels.EmailChannel"]
+)
+# Proxies in front of the site that append to X-Forwarded-For; the client is the address the
+# outermost of them saw. 0 means use the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1, minimum=0)
 
 # --- Sessions and security --------------------------------------------------------------------
 

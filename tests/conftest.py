@@ -2,6 +2,7 @@ import os
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
@@ -22,3 +23,9 @@ def pytest_runtest_makereport(item, call):
 def demo_content(db):
     """The demo content `make run` shows; the public pages in tests/public_pages.py need it."""
     call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rate limits and cached pages don't leak between."""
+    cache.clear()

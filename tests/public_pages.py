@@ -12,6 +12,8 @@ PUBLIC_PAGES = [
     "/programs/aftercare/",
     "/articles/",
     "/get-help/",
+    "/get-help/?program=intensive-outpatient",
+    "/get-help/thanks/",
     "/privacy/",
     "/accessibility/",
 ]

@@ -4,6 +4,7 @@ Whatever the environment sets (CI sets DATABASE_URL and REDIS_URL) still wins.
 """
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789abcdef")
 # Tests, the test client and the live server speak plain HTTP.
@@ -22,6 +23,10 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests share Redis with a developer's running site: keep their keys apart.
-for _cache in CACHES.values():  # noqa: F405
-    _cache["KEY_PREFIX"] = "resilience-test"
+# Tasks run in-process unless a test starts a real worker (tests/admissions/test_worker.py):
+# nothing a test queues may linger in a shared Redis for some other worker to pick up.
+CELERY_TASK_ALWAYS_EAGER = True
+# Tests share Redis with a developer's running site: give them a database of their own (15),
+# which the tests empty between tests.
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["LOCATION"] = urlsplit(REDIS_URL)._replace(path="/15").geturl()  # noqa: F405

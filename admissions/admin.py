@@ -1,0 +1,152 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from admissions import services
+from admissions.models import Lead, Notification, OnCallShift, WeeklyOnCallShift
+
+SUBMITTED_FIELDS = [
+    "created_at",
+    "for_whom",
+    "first_name",
+    "last_name",
+    "relationship",
+    "patient_first_name",
+    "phone",
+    "email",
+    "preferred_contact",
+    "best_time",
+    "program",
+    "payment",
+    "insurance_carrier",
+    "insurance_member_id",
+    "insurance_group_number",
+    "insurance_subscriber",
+    "message",
+    "referral_source",
+]
+RECORD_FIELDS = [
+    "priority",
+    "urgent_terms",
+    "duplicate_of",
+    "consent_text",
+    "consent_version",
+    "consented_at",
+    "landing_page",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "assigned_at",
+    "contacted_at",
+    "contacted_by",
+    "routed_at",
+    "followed_up_at",
+]
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ["purpose", "round", "channel", "recipient", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "created_at",
+        "priority",
+        "status",
+        "assigned_to",
+        "waiting_or_time_to_contact",
+        "possible_duplicate",
+    ]
+    list_filter = ["status", "priority", "assigned_to"]
+    list_select_related = ["assigned_to"]
+    # Search by number only: admin searches travel in the URL, and names or phone numbers
+    # must not end up in logs or browser history.
+    search_fields = ["=id"]
+    search_help_text = "Search by lead number."
+    date_hierarchy = "created_at"
+    actions = ["record_contact"]
+    inlines = [NotificationInline]
+    readonly_fields = SUBMITTED_FIELDS + RECORD_FIELDS
+    fieldsets = [
+        (
+            "Triage",
+            {"fields": ["status", "assigned_to", "priority", "urgent_terms", "duplicate_of"]},
+        ),
+        ("Request", {"fields": SUBMITTED_FIELDS}),
+        (
+            "Follow-up",
+            {
+                "fields": [
+                    "assigned_at",
+                    "contacted_at",
+                    "contacted_by",
+                    "routed_at",
+                    "followed_up_at",
+                ]
+            },
+        ),
+        ("Consent", {"fields": ["consent_text", "consent_version", "consented_at"]}),
+        (
+            "How they found us",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "landing_page",
+                    "referrer",
+                    "utm_source",
+                    "utm_medium",
+                    "utm_campaign",
+                    "utm_term",
+                    "utm_content",
+                ],
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        # Leads arrive through the website; staff never type them in here.
+        return False
+
+    @admin.display(description="Lead", ordering="id")
+    def number(self, lead):
+        return f"#{lead.pk}"
+
+    @admin.display(description="Waiting / time to contact")
+    def waiting_or_time_to_contact(self, lead):
+        if lead.contacted_at:
+            return f"contacted after {timesince(lead.created_at, lead.contacted_at)}"
+        return f"waiting {timesince(lead.created_at, timezone.now())}"
+
+    @admin.display(description="Possible duplicate", boolean=True)
+    def possible_duplicate(self, lead):
+        return lead.duplicate_of_id is not None
+
+    @admin.action(description="Record contact: we reached them", permissions=["change"])
+    def record_contact(self, request, queryset):
+        recorded = sum(services.record_contact(lead, by=request.user) for lead in queryset)
+        self.message_user(request, f"Contact recorded for {recorded} lead(s).", messages.SUCCESS)
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin):
+    list_display = ["staff_member", "starts_at", "ends_at"]
+    list_filter = ["staff_member"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(WeeklyOnCallShift)
+class WeeklyOnCallShiftAdmin(admin.ModelAdmin):
+    list_display = ["staff_member", "weekday", "starts_at", "ends_at"]
+    list_filter = ["weekday", "staff_member"]

@@ -1,0 +1,71 @@
+"""How admissions staff hear about leads. Channels are chosen by the ADMISSIONS_STAFF_CHANNELS
+setting, so an SMS or chat-webhook channel can be added without touching the services.
+
+Messages on every channel carry no personal or health details: only the lead number, priority,
+age and a link to the lead in admin, where staff sign in to see the rest.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who should hear about something: staff members, and whether the team inbox should too."""
+
+    staff: list = field(default_factory=list)
+    team_inbox: bool = False
+
+
+class NotificationChannel(ABC):
+    # Stored on each Notification; keep it stable once messages have been sent.
+    name: str
+
+    @abstractmethod
+    def recipients(self, audience: Audience) -> list[str]:
+        """Addresses on this channel for the audience; duplicates and blanks removed."""
+
+    @abstractmethod
+    def send(self, recipient: str, message: StaffMessage) -> None:
+        """Deliver the message or raise; the caller records failures and retries."""
+
+
+class EmailChannel(NotificationChannel):
+    name = "email"
+
+    def recipients(self, audience: Audience) -> list[str]:
+        addresses = [settings.ADMISSIONS_INBOX_EMAIL] if audience.team_inbox else []
+        addresses += [member.email for member in audience.staff if member.email]
+        return list(dict.fromkeys(address.lower() for address in addresses))
+
+    def send(self, recipient: str, message: StaffMessage) -> None:
+        EmailMessage(message.subject, message.body, to=[recipient]).send()
+
+
+@cache
+def _load(path: str) -> NotificationChannel:
+    return import_string(path)()
+
+
+def staff_channels() -> list[NotificationChannel]:
+    return [_load(path) for path in settings.ADMISSIONS_STAFF_CHANNELS]
+
+
+def channel_named(name: str) -> NotificationChannel:
+    for channel in staff_channels():
+        if channel.name == name:
+            return channel
+    raise LookupError(f"No staff notification channel named {name!r} is configured")

@@ -1,0 +1,221 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from admissions.bot_traps import HONEYPOT_FIELD
+from admissions.consent import CONSENT_TEXT
+from admissions.models import (
+    BestTime,
+    ContactMethod,
+    ForWhom,
+    Lead,
+    Payment,
+    ReferralSource,
+    Relationship,
+    Subscriber,
+)
+from admissions.services import ConsultationRequest
+from programs.models import Program
+
+MESSAGE_MAX_LENGTH = Lead._meta.get_field("message").max_length
+
+
+def _choices_with_blank(choices, blank_label="Choose…"):
+    return [("", blank_label), *choices]
+
+
+class ConsultationRequestForm(forms.Form):
+    for_whom = forms.ChoiceField(
+        label="Who needs help?",
+        choices=ForWhom.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us who needs help: you, or someone you care about."},
+    )
+    first_name = forms.CharField(
+        label="Your first name",
+        max_length=60,
+        error_messages={"required": "Enter your first name."},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Your last name",
+        max_length=60,
+        error_messages={"required": "Enter your last name."},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    relationship = forms.ChoiceField(
+        label="Your relationship to them",
+        choices=_choices_with_blank(Relationship.choices),
+        required=False,
+    )
+    patient_first_name = forms.CharField(label="Their first name", max_length=60, required=False)
+    phone = PhoneNumberField(
+        label="Phone number",
+        region="US",
+        help_text="We will call or text this number. For example (617) 555-0143.",
+        error_messages={
+            "required": "Enter a phone number so we can call you back.",
+            "invalid": "Enter a valid phone number, for example (617) 555-0143.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label="E-mail (optional)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address like name@example.com."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ContactMethod.CALL,
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    best_time = forms.ChoiceField(
+        label="Best time to reach you",
+        choices=BestTime.choices,
+        initial=BestTime.ANY,
+        required=False,
+    )
+    program = forms.ModelChoiceField(
+        label="Program you are interested in (optional)",
+        queryset=Program.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Not sure yet",
+    )
+    payment = forms.ChoiceField(
+        label="How would you pay for treatment?",
+        choices=Payment.choices,
+        widget=forms.RadioSelect,
+        initial=Payment.NOT_SURE,
+        required=False,
+    )
+    insurance_carrier = forms.CharField(
+        label="Insurance company (optional)", max_length=100, required=False
+    )
+    insurance_member_id = forms.CharField(
+        label="Member ID (optional)", max_length=40, required=False
+    )
+    insurance_group_number = forms.CharField(
+        label="Group number (optional)", max_length=40, required=False
+    )
+    insurance_subscriber = forms.ChoiceField(
+        label="Whose name is the policy in? (optional)",
+        choices=Subscriber.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    message = forms.CharField(
+        label="Anything you would like us to know? (optional)",
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        help_text=f"Up to {MESSAGE_MAX_LENGTH:,} characters. Please don’t include anything you "
+        "would not want an admissions counselor to read.",
+        error_messages={
+            "max_length": f"Please keep your message to {MESSAGE_MAX_LENGTH:,} characters or "
+            "fewer (it has %(show_value)d).",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    referral_source = forms.ChoiceField(
+        label="How did you hear about us? (optional)",
+        choices=_choices_with_blank(ReferralSource.choices),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Please tick this box so that we are allowed to contact you."},
+    )
+    # Bot traps: a field people never see, and the signed time the form was shown.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "consultation-form"
+        self.helper.attrs = {
+            "novalidate": ""
+        }  # our messages, in the error summary, not the browser's
+        self.helper.layout = Layout(
+            Fieldset(
+                "About you",
+                "for_whom",
+                Div("first_name", "last_name", css_class="form-pair"),
+                "phone",
+                "email",
+            ),
+            Fieldset(
+                "If you are asking for someone else",
+                Div("relationship", "patient_first_name", css_class="form-pair"),
+            ),
+            Fieldset("How to reach you", "preferred_contact", "best_time"),
+            Fieldset(
+                "Treatment and insurance",
+                "program",
+                "payment",
+                "insurance_carrier",
+                Div("insurance_member_id", "insurance_group_number", css_class="form-pair"),
+                "insurance_subscriber",
+            ),
+            Fieldset("Anything else", "message", "referral_source"),
+            "consent",
+            # Hidden by the stylesheet: people never see it, form-filling scripts usually do.
+            Div(HONEYPOT_FIELD, css_class="form-extra"),
+            "form_token",
+            Submit("submit", "Send my request", css_class="btn-lg"),
+        )
+        self.fields[HONEYPOT_FIELD].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("for_whom") == ForWhom.SOMEONE_ELSE:
+            if not cleaned.get("patient_first_name"):
+                self.add_error(
+                    "patient_first_name", "Tell us the first name of the person who needs help."
+                )
+            if not cleaned.get("relationship"):
+                self.add_error("relationship", "Tell us how you are related to them.")
+        if cleaned.get("preferred_contact") == ContactMethod.EMAIL and not cleaned.get("email"):
+            self.add_error("email", "Enter an e-mail address, or choose a call or a text.")
+        return cleaned
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(element id, message) for every error, in form order, for the summary at the top.
+
+        A choice of radio buttons links to its first button, the first thing to answer.
+        """
+        summary = []
+        for name in self.fields:
+            field = self[name]
+            target = field.id_for_label or field.subwidgets[0].id_for_label
+            summary += [(target, message) for message in self.errors.get(name, [])]
+        return summary
+
+    def consultation_request(self) -> ConsultationRequest:
+        data = self.cleaned_data
+        someone_else = data["for_whom"] == ForWhom.SOMEONE_ELSE
+        return ConsultationRequest(
+            for_whom=data["for_whom"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            relationship=data["relationship"] if someone_else else "",
+            patient_first_name=data["patient_first_name"] if someone_else else "",
+            phone=data["phone"],
+            email=data["email"],
+            preferred_contact=data["preferred_contact"],
+            best_time=data["best_time"] or BestTime.ANY,
+            program=data["program"],
+            payment=data["payment"] or Payment.NOT_SURE,
+            insurance_carrier=data["insurance_carrier"],
+            insurance_member_id=data["insurance_member_id"],
+            insurance_group_number=data["insurance_group_number"],
+            insurance_subscriber=data["insurance_subscriber"],
+            message=data["message"],
+            referral_source=data["referral_source"],
+            consent_given=data["consent"],
+        )

@@ -1,0 +1,107 @@
+"""Recording and sending notifications about leads, each at most once.
+
+A Notification row is created per (lead, purpose, round, channel, recipient) under a unique
+constraint, then claimed with a row lock while it is sent: a retried or duplicated task finds
+it sent, or being sent, and moves on.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from admissions.channels import Audience, StaffMessage, channel_named, staff_channels
+from admissions.models import Lead, Notification, Purpose
+from core.center import Center
+from core.seo import absolute_url
+
+logger = logging.getLogger(__name__)
+
+
+def staff_message(lead: Lead, purpose: str, round_: int, now: datetime) -> StaffMessage:
+    # Only these values reach the templates, so no personal or health detail can slip into a
+    # message: number, priority, age, and the admin link where staff sign in to see the rest.
+    context = {
+        "number": lead.pk,
+        "urgent": lead.is_urgent,
+        "age": timesince(lead.created_at, now),
+        "received_at": timezone.localtime(lead.created_at),
+        "round": round_,
+        "admin_link": absolute_url(lead.admin_url()),
+    }
+    subject = render_to_string(f"admissions/email/{purpose}_subject.txt", context)
+    body = render_to_string(f"admissions/email/{purpose}.txt", context)
+    return StaffMessage(subject=" ".join(subject.split()), body=body)
+
+
+def notify_staff(lead: Lead, purpose: str, audience: Audience, *, round_: int = 0) -> int:
+    """Tell the audience about the lead on every staff channel; return how many sends failed."""
+    now = timezone.now()
+    for channel in staff_channels():
+        for recipient in channel.recipients(audience):
+            Notification.objects.get_or_create(
+                lead=lead, purpose=purpose, round=round_, channel=channel.name, recipient=recipient
+            )
+    message = staff_message(lead, purpose, round_, now)
+    return _deliver_pending(
+        lead.notifications.filter(purpose=purpose, round=round_),
+        lambda notification: channel_named(notification.channel).send(
+            notification.recipient, message
+        ),
+    )
+
+
+def acknowledge_requester(lead: Lead) -> int:
+    """E-mail the requester that we have their request, if they gave an address."""
+    if not lead.email:
+        return 0
+    Notification.objects.get_or_create(
+        lead=lead, purpose=Purpose.ACKNOWLEDGMENT, round=0, channel="email", recipient=lead.email
+    )
+    center = Center.from_settings()
+    # Nothing they told us is echoed back: the mailbox may not be theirs alone.
+    subject = render_to_string("admissions/email/acknowledgment_subject.txt", {"center": center})
+    body = render_to_string("admissions/email/acknowledgment.txt", {"center": center})
+    return _deliver_pending(
+        lead.notifications.filter(purpose=Purpose.ACKNOWLEDGMENT),
+        lambda notification: EmailMessage(
+            " ".join(subject.split()), body, to=[notification.recipient]
+        ).send(),
+    )
+
+
+def _deliver_pending(notifications, send: Callable[[Notification], None]) -> int:
+    failures = 0
+    for notification_id in notifications.filter(sent_at__isnull=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked while sending; another worker on the same lead skips it rather than waits.
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(pk=notification_id, sent_at__isnull=True)
+                .first()
+            )
+            if notification is None:
+                continue
+            notification.attempts += 1
+            try:
+                send(notification)
+            except Exception as error:  # any channel's failure: record it, retry later
+                failures += 1
+                notification.last_error = f"{type(error).__name__}: {error}"[:500]
+                notification.save(update_fields=["attempts", "last_error"])
+                logger.warning(
+                    "Could not send notification #%s (lead #%s, %s)",
+                    notification.pk,
+                    notification.lead_id,
+                    notification.channel,
+                )
+                continue
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["attempts", "sent_at", "last_error"])
+    return failures

@@ -1,0 +1,24 @@
+"""E-mail backends for tests that need a mail server which fails."""
+
+from smtplib import SMTPServerDisconnected
+
+from django.core.mail.backends.locmem import EmailBackend
+
+# Failures still to come, per recipient list; emptied by the tests that use these backends.
+failures_left: dict[tuple[str, ...], int] = {}
+
+
+class FailTwiceThenSendBackend(EmailBackend):
+    def send_messages(self, messages):
+        for message in messages:
+            key = tuple(message.to)
+            remaining = failures_left.setdefault(key, 2)
+            if remaining:
+                failures_left[key] = remaining - 1
+                raise SMTPServerDisconnected("the mail server hung up")
+        return super().send_messages(messages)
+
+
+class AlwaysFailBackend(EmailBackend):
+    def send_messages(self, messages):
+        raise SMTPServerDisconnected("the mail server hung up")

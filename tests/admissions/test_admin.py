@@ -1,0 +1,89 @@
+import pytest
+from django.conf import settings
+
+from admissions.models import OnCallShift
+from tests.admissions.factories import LeadFactory, StaffFactory
+from tests.factories import SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+
+LEADS = f"/{settings.ADMIN_URL}admissions/lead/"
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(SuperuserFactory())
+    return client
+
+
+def test_the_lead_list_shows_priority_status_and_waiting_time(admin_client):
+    LeadFactory(priority="urgent")
+
+    html = admin_client.get(LEADS).content.decode()
+
+    for heading in ("Priority", "Status", "Assigned to", "Waiting / time to contact"):
+        assert heading in html
+    assert "Urgent" in html and "waiting 0" in html
+
+
+def test_what_a_visitor_typed_is_shown_as_text_never_as_markup(admin_client):
+    lead = LeadFactory(first_name="<script>alert(1)</script>", message="<b>bold</b> please")
+
+    html = admin_client.get(f"{LEADS}{lead.pk}/change/").content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; please" in html
+
+
+def test_staff_record_contact_from_the_list(admin_client):
+    lead = LeadFactory()
+
+    admin_client.post(LEADS, {"action": "record_contact", "_selected_action": [lead.pk]})
+
+    lead.refresh_from_db()
+    assert lead.status == "contacted"
+    assert lead.contacted_at is not None
+
+
+def test_leads_cannot_be_typed_in_by_hand(admin_client):
+    assert admin_client.get(f"{LEADS}add/").status_code == 403
+
+
+def test_search_finds_a_lead_by_number_only(admin_client):
+    lead = LeadFactory(first_name="Morgan")
+    LeadFactory(first_name="Riley")
+
+    by_number = admin_client.get(LEADS, {"q": str(lead.pk)}).context["cl"].result_list
+    by_name = admin_client.get(LEADS, {"q": "Morgan"}).context["cl"].result_list
+
+    assert list(by_number) == [lead]
+    assert list(by_name) == []
+
+
+def test_the_notifications_sent_about_a_lead_are_listed_on_it(admin_client):
+    lead = LeadFactory()
+    lead.notifications.create(purpose="new_lead", channel="email", recipient="a@b.example")
+
+    html = admin_client.get(f"{LEADS}{lead.pk}/change/").content.decode()
+
+    assert "a@b.example" in html
+
+
+def test_staff_manage_on_call_shifts(admin_client):
+    staff = StaffFactory()
+    response = admin_client.post(
+        f"/{settings.ADMIN_URL}admissions/oncallshift/add/",
+        {
+            "staff_member": staff.pk,
+            "starts_at_0": "2026-11-24",
+            "starts_at_1": "18:00",
+            "ends_at_0": "2026-11-24",
+            "ends_at_1": "08:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A shift must end after it starts." in response.content.decode()
+    assert not OnCallShift.objects.exists()
+

@@ -1,0 +1,212 @@
+"""After a lead is stored: routing, notifications to the team and to the requester, retries."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from admissions import services
+from admissions.models import Lead, Priority, Purpose
+from admissions.tasks import follow_up_lead
+from tests.admissions import flaky_email
+from tests.admissions.factories import (
+    OnCallShiftFactory,
+    SupervisorFactory,
+    consultation_request,
+)
+from tests.programs.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "admissions@127.0.0.1"
+
+
+@pytest.fixture(autouse=True)
+def team_inbox(settings):
+    settings.ADMISSIONS_INBOX_EMAIL = INBOX
+
+
+@pytest.fixture
+def receive(django_capture_on_commit_callbacks):
+    """Receive a request the way the view does: stored, then followed up once committed."""
+
+    def receive(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.receive_consultation_request(consultation_request(**overrides))
+
+    return receive
+
+
+def recipients(purpose=None) -> list[str]:
+    messages = mail.outbox
+    if purpose == Purpose.ACKNOWLEDGMENT:
+        messages = [m for m in messages if "We received your request" in m.subject]
+    elif purpose:
+        messages = [m for m in messages if "We received your request" not in m.subject]
+    return sorted(address for message in messages for address in message.to)
+
+
+def test_the_inbox_and_the_staff_member_on_call_hear_about_a_new_lead(receive):
+    on_call = OnCallShiftFactory(staff_member__email="casey@resilience.example").staff_member
+
+    lead = receive()
+
+    lead.refresh_from_db()
+    assert lead.assigned_to == on_call
+    assert recipients(Purpose.NEW_LEAD) == [INBOX, "casey@resilience.example"]
+    assert lead.followed_up_at is not None
+
+
+def test_the_requester_gets_an_acknowledgment_when_they_gave_an_e_mail(receive):
+    receive(email="Jordan.Avery@Example.org")
+
+    (acknowledgment,) = [m for m in mail.outbox if "We received your request" in m.subject]
+    assert acknowledgment.to == ["jordan.avery@example.org"]
+    assert "(617) 555-0143" in acknowledgment.body
+    assert "988" in acknowledgment.body
+
+
+def test_no_acknowledgment_without_an_e_mail(receive):
+    receive(email="")
+
+    assert recipients(Purpose.ACKNOWLEDGMENT) == []
+    assert recipients(Purpose.NEW_LEAD) == [INBOX]
+
+
+def test_every_notification_is_recorded(receive):
+    lead = receive()
+
+    rows = list(lead.notifications.values_list("purpose", "channel", "recipient", "attempts"))
+    assert sorted(rows) == [
+        ("acknowledgment", "email", "jordan.avery@example.org", 1),
+        ("new_lead", "email", INBOX, 1),
+    ]
+    assert all(n.sent_at and not n.last_error for n in lead.notifications.all())
+
+
+def test_a_rolled_back_request_notifies_nobody(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as queued,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.receive_consultation_request(consultation_request())
+        raise RuntimeError("the surrounding transaction failed")
+
+    assert queued == []
+    assert not Lead.objects.exists()
+    assert mail.outbox == []
+
+
+def test_running_the_follow_up_again_sends_nothing_more(receive):
+    lead = receive()
+    sent = len(mail.outbox)
+
+    follow_up_lead.apply(args=[lead.pk])
+    Lead.objects.filter(pk=lead.pk).update(followed_up_at=None)  # as if the task was duplicated
+    follow_up_lead.apply(args=[lead.pk])
+    services.follow_up_lead(lead.pk)
+
+    assert len(mail.outbox) == sent
+
+
+def test_a_task_retried_twice_sends_each_e_mail_exactly_once(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.FailTwiceThenSendBackend"
+    flaky_email.failures_left.clear()
+    OnCallShiftFactory(staff_member__email="casey@resilience.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = services.receive_consultation_request(consultation_request())
+
+    assert recipients() == sorted(["casey@resilience.example", INBOX, "jordan.avery@example.org"])
+    lead.refresh_from_db()
+    assert lead.followed_up_at is not None
+    attempts = {n.recipient: n.attempts for n in lead.notifications.all()}
+    assert max(attempts.values()) == 3  # two failures, then the send that worked
+    assert all(n.sent_at for n in lead.notifications.all())
+
+
+def test_failures_are_recorded_and_left_for_the_sweep(settings):
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.AlwaysFailBackend"
+    lead = services.receive_consultation_request(consultation_request())
+
+    with pytest.raises(services.NotificationsNotSentError):
+        services.follow_up_lead(lead.pk)
+
+    lead.refresh_from_db()
+    assert lead.followed_up_at is None
+    notification = lead.notifications.get(purpose=Purpose.NEW_LEAD)
+    assert notification.sent_at is None
+    assert notification.attempts == 1
+    assert notification.last_error == "SMTPServerDisconnected: the mail server hung up"
+
+
+def test_the_queueing_of_a_follow_up_never_raises(settings, monkeypatch):
+    def broken_publish(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(follow_up_lead, "apply_async", broken_publish)
+
+    assert services.queue_follow_up(12345) is False
+
+
+def test_a_program_of_interest_is_kept_with_the_lead(receive):
+    program = ProgramFactory()
+
+    lead = receive(program=program)
+
+    assert Lead.objects.get(pk=lead.pk).program == program
+
+
+@pytest.mark.parametrize("priority", [Priority.NORMAL, Priority.URGENT])
+def test_no_personal_or_health_detail_reaches_any_notification(receive, priority, time_machine):
+    OnCallShiftFactory(staff_member__email="casey@resilience.example")
+    SupervisorFactory(email="chief@resilience.example")
+    program = ProgramFactory(name="Residential detox")
+    message = "I relapsed on opioids and my wife is scared" + (
+        ", I think about suicide every night" if priority == Priority.URGENT else ""
+    )
+    lead = receive(
+        for_whom="someone_else",
+        first_name="Quinlan",
+        last_name="Mbeki-Harrow",
+        relationship="partner",
+        patient_first_name="Rosalind",
+        email="quinlan.mh@example.net",
+        program=program,
+        payment="insurance",
+        insurance_carrier="Bayview Mutual",
+        insurance_member_id="BVM99887766",
+        insurance_group_number="G-5511",
+        message=message,
+    )
+    time_machine.move_to(lead.created_at + timedelta(minutes=31))
+    services.escalate_overdue_leads()
+
+    secrets = [
+        "Quinlan",
+        "Mbeki",
+        "Rosalind",
+        "partner",
+        "quinlan.mh",
+        "5550188",
+        "555-0188",
+        "Residential detox",
+        "Bayview",
+        "BVM99887766",
+        "G-5511",
+        "opioid",
+        "relapse",
+        "every night",
+    ]
+    assert Lead.objects.get(pk=lead.pk).priority == priority
+    assert len(mail.outbox) >= 4  # new lead, acknowledgment, escalations
+    for sent in mail.outbox:
+        for text in (sent.subject, sent.body):
+            for secret in secrets:
+                assert secret.lower() not in text.lower(), (secret, sent.subject)
+    staff_mail = [m for m in mail.outbox if m.to != ["quinlan.mh@example.net"]]
+    assert all(f"/admin/admissions/lead/{lead.pk}/change/" in m.body for m in staff_mail)

@@ -1,0 +1,103 @@
+"""Redis down (the broker and the cache): the request is stored, the page answers fast, and the
+sweep sends the follow-up once Redis is back."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from admissions import services
+from admissions.models import Lead
+from resilience.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def silent_server():
+    """A server that accepts connections and never says a word: Redis hung, or a black hole."""
+    server = socket.create_server(("127.0.0.1", 0))
+    connections = []
+
+    def accept_forever():
+        while True:
+            try:
+                connections.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept_forever, daemon=True).start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+    for connection in connections:
+        connection.close()
+
+
+@pytest.fixture(params=["refusing connections", "not answering"])
+def redis_down(request, settings):
+    if request.param == "refusing connections":
+        url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    else:
+        url = request.getfixturevalue("silent_server")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
+    forget_broker_connections()
+    yield
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    forget_broker_connections()
+
+
+def forget_broker_connections():
+    # Celery keeps pooled connections to the broker it first used; drop them, so publishing
+    # really goes to the broker configured now.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def redis_is_back():
+    # Tasks run in-process again, as a worker would run them once it can reach Redis.
+    celery_app.conf.task_always_eager = True
+
+
+def test_the_request_is_stored_and_the_page_answers_within_a_second(post_form, redis_down):
+    started = time.monotonic()
+    response = post_form()
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert response.url == "/get-help/thanks/"
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    lead = Lead.objects.get()
+    assert lead.followed_up_at is None
+    assert mail.outbox == []
+
+
+def test_once_redis_is_back_the_sweep_sends_the_follow_up_exactly_once(
+    post_form, redis_down, time_machine
+):
+    post_form()
+    lead = Lead.objects.get()
+    redis_is_back()
+
+    assert services.sweep_unfinished_follow_ups() == []  # still within the grace period
+    time_machine.move_to(timezone.now() + timedelta(minutes=3))
+    assert services.sweep_unfinished_follow_ups() == [lead.pk]
+
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == [
+        f"New consultation request #{lead.pk}",
+        "We received your request – Resilience",
+    ]
+    assert services.sweep_unfinished_follow_ups() == []
+    assert len(mail.outbox) == 2

@@ -1,0 +1,75 @@
+"""The consultation form works with the keyboard alone, and its errors are easy to find."""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from admissions.models import Lead
+from tests.browser.test_accessibility import WCAG_A_AND_AA
+
+ANSWERS = {
+    "first_name": "Jordan",
+    "last_name": "Avery",
+    "phone": "617 555 0188",
+    "email": "jordan.avery@example.org",
+    "message": "Looking for an evening program.",
+}
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => ({name: document.activeElement.name || '',
+                   type: document.activeElement.type || '',
+                   id: document.activeElement.id || '',
+                   text: document.activeElement.textContent.trim()})"""
+    )
+
+
+def tab_to(page, predicate, limit=80) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if predicate(element):
+            return element
+    raise AssertionError("never reached the element with the Tab key")
+
+
+def test_a_person_fills_in_and_sends_the_form_with_the_keyboard_alone(page):
+    page.goto("/get-help/")
+
+    tab_to(page, lambda element: element["name"] == "for_whom")
+    page.keyboard.press("Space")  # "Me"
+    for name, answer in ANSWERS.items():
+        tab_to(page, lambda element, name=name: element["name"] == name)
+        page.keyboard.type(answer)
+    tab_to(page, lambda element: element["name"] == "consent")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(2100)  # people take a moment; the form refuses instant submissions
+    tab_to(page, lambda element: element["type"] == "submit")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    lead = Lead.objects.get()
+    assert (lead.first_name, lead.phone.as_e164, lead.for_whom) == (
+        "Jordan",
+        "+16175550188",
+        "self",
+    )
+
+
+def test_errors_take_focus_and_each_links_to_its_field(page):
+    page.goto("/get-help/")
+    page.get_by_role("button", name="Send my request").press("Enter")
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter your first name.")
+    assert page.title().startswith("Error:")
+
+    page.keyboard.press("Tab")  # the first link in the summary
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("radio", name="Me", exact=True)).to_be_focused()
+    page.get_by_role("link", name="Enter a phone number so we can call you back.").click()
+    expect(page.get_by_label("Phone number")).to_be_focused()
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()
