@@ -86,4 +86,3 @@ def test_staff_manage_on_call_shifts(admin_client):
     assert response.status_code == 200
     assert "A shift must end after it starts." in response.content.decode()
     assert not OnCallShift.objects.exists()
-
