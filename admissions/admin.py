@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from admissions import services
+from admissions.attribution import UTM_PARAMETERS
 from admissions.models import Lead, Notification, OnCallShift, WeeklyOnCallShift
 
 SUBMITTED_FIELDS = [
@@ -25,26 +26,11 @@ SUBMITTED_FIELDS = [
     "message",
     "referral_source",
 ]
-RECORD_FIELDS = [
-    "priority",
-    "urgent_terms",
-    "duplicate_of",
-    "consent_text",
-    "consent_version",
-    "consented_at",
-    "landing_page",
-    "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "assigned_at",
-    "contacted_at",
-    "contacted_by",
-    "routed_at",
-    "followed_up_at",
-]
+STAFF_SET_FIELDS = ["status", "assigned_to"]
+PRIORITY_FIELDS = ["priority", "urgent_terms", "duplicate_of"]
+FOLLOW_UP_FIELDS = ["assigned_at", "contacted_at", "contacted_by", "routed_at", "followed_up_at"]
+CONSENT_FIELDS = ["consent_text", "consent_version", "consented_at"]
+ATTRIBUTION_FIELDS = ["landing_page", "referrer", *UTM_PARAMETERS]
 
 
 class NotificationInline(admin.TabularInline):
@@ -78,41 +64,20 @@ class LeadAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["record_contact"]
     inlines = [NotificationInline]
-    readonly_fields = SUBMITTED_FIELDS + RECORD_FIELDS
+    # Staff set status and assignment; what the visitor sent and what the system did are records.
+    readonly_fields = [
+        *PRIORITY_FIELDS,
+        *SUBMITTED_FIELDS,
+        *FOLLOW_UP_FIELDS,
+        *CONSENT_FIELDS,
+        *ATTRIBUTION_FIELDS,
+    ]
     fieldsets = [
-        (
-            "Triage",
-            {"fields": ["status", "assigned_to", "priority", "urgent_terms", "duplicate_of"]},
-        ),
+        ("Triage", {"fields": [*STAFF_SET_FIELDS, *PRIORITY_FIELDS]}),
         ("Request", {"fields": SUBMITTED_FIELDS}),
-        (
-            "Follow-up",
-            {
-                "fields": [
-                    "assigned_at",
-                    "contacted_at",
-                    "contacted_by",
-                    "routed_at",
-                    "followed_up_at",
-                ]
-            },
-        ),
-        ("Consent", {"fields": ["consent_text", "consent_version", "consented_at"]}),
-        (
-            "How they found us",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "landing_page",
-                    "referrer",
-                    "utm_source",
-                    "utm_medium",
-                    "utm_campaign",
-                    "utm_term",
-                    "utm_content",
-                ],
-            },
-        ),
+        ("Follow-up", {"fields": FOLLOW_UP_FIELDS}),
+        ("Consent", {"fields": CONSENT_FIELDS}),
+        ("How they found us", {"classes": ["collapse"], "fields": ATTRIBUTION_FIELDS}),
     ]
 
     def has_add_permission(self, request):

@@ -33,7 +33,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from admissions.models import Lead  # noqa: E402
-from resilience.celery import app as celery_app  # noqa: E402
+from tests.admissions.broker import empty_broker, using_broker  # noqa: E402
 from tests.admissions.conftest import form_data  # noqa: E402
 
 
@@ -60,12 +60,9 @@ def redis_cache(url: str) -> dict:
 
 
 def run(label: str, broker: str, caches: dict, requests: int) -> None:
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = broker, False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
     before = Lead.objects.count()
     timings = []
-    with override_settings(CACHES=caches):
+    with using_broker(broker), override_settings(CACHES=caches):
         client = Client()
         for n in range(requests):
             data = form_data(phone=f"617555{n % 10000:04d}")
@@ -114,9 +111,8 @@ def main() -> None:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         if settings.REDIS_URL:
-            celery_app.conf.broker_url = healthy
-            with celery_app.connection_for_write() as broker:
-                broker.default_channel.client.flushdb()
+            with using_broker(healthy):
+                empty_broker()
 
 
 if __name__ == "__main__":

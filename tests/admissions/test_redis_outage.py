@@ -13,6 +13,7 @@ from django.utils import timezone
 from admissions import services
 from admissions.models import Lead
 from resilience.celery import app as celery_app
+from tests.admissions.broker import using_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +51,8 @@ def redis_down(request, settings):
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         }
     }
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
-    forget_broker_connections()
-    yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-    forget_broker_connections()
-
-
-def forget_broker_connections():
-    # Celery keeps pooled connections to the broker it first used; drop them, so publishing
-    # really goes to the broker configured now.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with using_broker(url):
+        yield
 
 
 def redis_is_back():

@@ -13,6 +13,7 @@ from django.db import connection
 
 from admissions.models import Lead
 from resilience.celery import app as celery_app
+from tests.admissions.broker import empty_broker, using_broker
 from tests.admissions.conftest import form_data
 
 
@@ -26,17 +27,10 @@ def real_worker(settings):
         )
     # A Redis database of its own, emptied first: no stale task from elsewhere is run here.
     broker = urlsplit(settings.REDIS_URL)._replace(path="/14").geturl()
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = broker, False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    with celery_app.connection_for_write() as broker_connection:
-        broker_connection.default_channel.client.flushdb()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with using_broker(broker):
+        empty_broker()
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
 
 
 def wait_for(condition, seconds=20.0):
