@@ -1,6 +1,8 @@
 import logging
 
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from admissions.attribution import attribution_from_session
@@ -19,6 +21,10 @@ RATE_LIMIT = {"limit": 5, "window_seconds": 10 * 60}
 THANKS_SESSION_KEY = "consultation_request"
 
 
+# Error reports never carry what the person typed; the page (with its one-time form token) is
+# never cached.
+@sensitive_post_parameters()
+@never_cache
 @require_http_methods(["GET", "POST"])
 def get_help(request):
     if request.method == "POST":
@@ -67,6 +73,7 @@ def _form_page(request, form, *, please_resend=False):
     )
 
 
+@never_cache
 @require_safe
 def thanks(request):
     submitted = request.session.get(THANKS_SESSION_KEY) or {}

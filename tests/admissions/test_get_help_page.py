@@ -5,10 +5,13 @@ import time
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.views.debug import SafeExceptionReporterFilter
 
 from admissions.consent import CONSENT_TEXT, CONSENT_VERSION
 from admissions.models import Lead
+from admissions.views import get_help
 from tests.admissions.conftest import form_data, form_token_shown
 from tests.programs.factories import ProgramFactory
 
@@ -206,3 +209,20 @@ def test_the_thank_you_page_is_kept_out_of_search_engines(client):
     html = client.get("/get-help/thanks/").content.decode()
 
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_error_reports_never_include_what_the_person_typed(rf):
+    request = rf.post("/get-help/", form_data(message="My private history"))
+    request.session = SessionStore()
+
+    get_help(request)
+
+    filtered = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert "My private history" not in str(filtered)
+    assert filtered["message"] == SafeExceptionReporterFilter.cleansed_substitute
+
+
+def test_the_form_page_is_never_cached(client):
+    response = client.get("/get-help/")
+
+    assert "no-store" in response["Cache-Control"]
