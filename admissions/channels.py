@@ -10,10 +10,26 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cache
+from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
+
+
+class PermanentDeliveryError(Exception):
+    """This recipient can never be reached this way (no such mailbox, say): don't retry."""
+
+
+def send_email(recipient: str, subject: str, body: str) -> None:
+    try:
+        EmailMessage(subject, body, to=[recipient]).send()
+    except SMTPRecipientsRefused as error:
+        raise PermanentDeliveryError(f"the mail server refused the address: {error}") from error
+    except SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:  # 5xx replies are final; 4xx ones are worth a retry
+            raise PermanentDeliveryError(f"the mail server said {error.smtp_code}") from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,8 @@ class NotificationChannel(ABC):
 
     @abstractmethod
     def send(self, recipient: str, message: StaffMessage) -> None:
-        """Deliver the message or raise; the caller records failures and retries."""
+        """Deliver the message or raise: PermanentDeliveryError if retrying cannot help, any
+        other exception to be retried later. The caller records every failure."""
 
 
 class EmailChannel(NotificationChannel):
@@ -52,7 +69,7 @@ class EmailChannel(NotificationChannel):
         return list(dict.fromkeys(address.lower() for address in addresses))
 
     def send(self, recipient: str, message: StaffMessage) -> None:
-        EmailMessage(message.subject, message.body, to=[recipient]).send()
+        send_email(recipient, message.subject, message.body)
 
 
 @cache

@@ -80,7 +80,7 @@ class LeadQuerySet(models.QuerySet):
     def recent_with_contact_details(self, *, phone, email: str, since: datetime):
         matches = Q(phone=phone)
         if email:
-            matches |= Q(email__iexact=email)
+            matches |= Q(email=email)  # stored lowercased
         return self.filter(matches, created_at__gte=since)
 
 
@@ -168,9 +168,12 @@ class Lead(models.Model):
         related_name="+",
     )
 
-    # Follow-up bookkeeping: routing and notifications done, so the sweep can leave it alone.
+    # Follow-up bookkeeping. followed_up_at: routed and every staff notification sent, so the
+    # sweep leaves it alone. follow_up_attempted_at: a follow-up task last ran then, so the sweep
+    # does not start a second retry chain beside a live one.
     routed_at = models.DateTimeField(null=True, blank=True, editable=False)
     followed_up_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_up_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # One per form display: a double-click or a resent POST finds the lead it already made.
     submission_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
@@ -214,19 +217,28 @@ class Purpose(models.TextChoices):
     ACKNOWLEDGMENT = "acknowledgment", "Acknowledgment to the requester"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True, given_up_at__isnull=True)
+
+
 class Notification(models.Model):
     """One message about a lead to one recipient on one channel, sent at most once."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="notifications")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     # Escalations repeat: round 1 at the deadline, round 2 one interval later, and so on.
-    round = models.PositiveSmallIntegerField(default=0)
+    round = models.PositiveIntegerField(default=0)
     channel = models.CharField(max_length=32)
     recipient = models.CharField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when the recipient was refused for good (no such address): never tried again.
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

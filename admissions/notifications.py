@@ -7,20 +7,31 @@ it sent, or being sent, and moves on.
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.core.mail import EmailMessage
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from admissions.channels import Audience, StaffMessage, channel_named, staff_channels
+from admissions.channels import (
+    Audience,
+    PermanentDeliveryError,
+    StaffMessage,
+    channel_named,
+    send_email,
+    staff_channels,
+)
 from admissions.models import Lead, Notification, Purpose
 from core.center import Center
 from core.seo import absolute_url
 
 logger = logging.getLogger(__name__)
+
+# A second request from the same person this soon gets no second acknowledgment: it would only
+# repeat itself, and it keeps the form from being used to send mail to someone else's inbox.
+ACKNOWLEDGMENT_QUIET_PERIOD = timedelta(days=1)
 
 
 def staff_message(lead: Lead, purpose: str, round_: int, now: datetime) -> StaffMessage:
@@ -58,7 +69,7 @@ def notify_staff(lead: Lead, purpose: str, audience: Audience, *, round_: int = 
 
 def acknowledge_requester(lead: Lead) -> int:
     """E-mail the requester that we have their request, if they gave an address."""
-    if not lead.email:
+    if not lead.email or _acknowledged_recently(lead):
         return 0
     Notification.objects.get_or_create(
         lead=lead, purpose=Purpose.ACKNOWLEDGMENT, round=0, channel="email", recipient=lead.email
@@ -69,20 +80,28 @@ def acknowledge_requester(lead: Lead) -> int:
     body = render_to_string("admissions/email/acknowledgment.txt", {"center": center})
     return _deliver_pending(
         lead.notifications.filter(purpose=Purpose.ACKNOWLEDGMENT),
-        lambda notification: EmailMessage(
-            " ".join(subject.split()), body, to=[notification.recipient]
-        ).send(),
+        lambda notification: send_email(notification.recipient, " ".join(subject.split()), body),
+    )
+
+
+def _acknowledged_recently(lead: Lead) -> bool:
+    earlier = lead.duplicate_of
+    return (
+        earlier is not None and lead.created_at - earlier.created_at < ACKNOWLEDGMENT_QUIET_PERIOD
     )
 
 
 def _deliver_pending(notifications, send: Callable[[Notification], None]) -> int:
+    """Send each pending notification once; return how many failed and are worth retrying."""
     failures = 0
-    for notification_id in notifications.filter(sent_at__isnull=True).values_list("pk", flat=True):
+    for notification_id in notifications.pending().values_list("pk", flat=True):
         with transaction.atomic():
-            # Locked while sending; another worker on the same lead skips it rather than waits.
+            # Locked while sending; another worker on the same lead skips it rather than waits,
+            # and it stays pending (so unfinished) until whoever holds it has sent it.
             notification = (
                 Notification.objects.select_for_update(skip_locked=True)
-                .filter(pk=notification_id, sent_at__isnull=True)
+                .pending()
+                .filter(pk=notification_id)
                 .first()
             )
             if notification is None:
@@ -90,7 +109,19 @@ def _deliver_pending(notifications, send: Callable[[Notification], None]) -> int
             notification.attempts += 1
             try:
                 send(notification)
-            except Exception as error:  # any channel's failure: record it, retry later
+            except SoftTimeLimitExceeded:
+                raise
+            except PermanentDeliveryError as error:
+                notification.given_up_at = timezone.now()
+                notification.last_error = str(error)[:500]
+                notification.save(update_fields=["attempts", "given_up_at", "last_error"])
+                logger.error(
+                    "Gave up on notification #%s (lead #%s): recipient refused",
+                    notification.pk,
+                    notification.lead_id,
+                )
+                continue
+            except Exception as error:  # any other failure of any channel: retry later
                 failures += 1
                 notification.last_error = f"{type(error).__name__}: {error}"[:500]
                 notification.save(update_fields=["attempts", "last_error"])

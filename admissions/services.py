@@ -8,14 +8,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions.channels import Audience
 from admissions.consent import CONSENT_TEXT, CONSENT_VERSION
-from admissions.models import BestTime, Lead, Payment, Priority, Purpose, Status
+from admissions.models import BestTime, Lead, Notification, Payment, Priority, Purpose, Status
 from admissions.notifications import acknowledge_requester, notify_staff
 from admissions.priority import urgent_terms
 from admissions.routing import next_in_rotation, on_call_staff, supervisors
@@ -27,7 +29,11 @@ logger = logging.getLogger(__name__)
 DUPLICATE_WINDOW = timedelta(days=30)
 # The normal path finishes in seconds; the sweep waits this long before assuming it was lost.
 FOLLOW_UP_GRACE = timedelta(minutes=2)
-# Past this, a lead whose notifications still fail needs a person, not another retry.
+# Longer than the task's longest retry countdown (tasks.follow_up_lead, retry_backoff_max): a
+# follow-up not attempted for this long is no longer retrying by itself.
+FOLLOW_UP_STALE_AFTER = timedelta(minutes=15)
+# Past this, a lead whose notifications still fail needs a person, not another retry; its
+# escalations to supervisors go on regardless.
 FOLLOW_UP_GIVE_UP_AFTER = timedelta(days=7)
 
 
@@ -73,13 +79,17 @@ def receive_consultation_request(
     """
     if not request.consent_given:
         raise ValueError("A consultation request needs consent to be contacted.")
-    if submission_token and (existing := _lead_for_token(submission_token)):
-        return existing
-
-    now = timezone.now()
     fields = asdict(request)
     del fields["consent_given"]
     fields["email"] = request.email.strip().lower()
+    if submission_token and (existing := _lead_for_token(submission_token)):
+        if _same_request(existing, fields):
+            return existing
+        # The same form sent again with changes (a corrected phone number, say): a new lead,
+        # which the duplicate check links to the first.
+        submission_token = None
+
+    now = timezone.now()
     terms = urgent_terms(request.message)
     lead = Lead(
         **fields,
@@ -116,6 +126,10 @@ def _lead_for_token(token: str) -> Lead | None:
     return Lead.objects.filter(submission_token=token).first()
 
 
+def _same_request(lead: Lead, fields: dict) -> bool:
+    return all(getattr(lead, name) == value for name, value in fields.items())
+
+
 def queue_follow_up(lead_id: int) -> bool:
     """Hand the lead's follow-up to a worker, without raising or waiting on a broken broker.
     What is not queued here is queued by the sweep."""
@@ -128,18 +142,27 @@ def queue_follow_up(lead_id: int) -> bool:
 
 
 def follow_up_lead(lead_id: int) -> None:
-    """Route the lead, tell the team, acknowledge the requester. Safe to run any number of times."""
+    """Route the lead, tell the team, acknowledge the requester. Safe to run any number of
+    times, also at the same moment: each notification is sent once."""
     lead = Lead.objects.filter(pk=lead_id).select_related("assigned_to").first()
-    if lead is None or lead.followed_up_at:
+    if lead is None:
         return
+    Lead.objects.filter(pk=lead.pk).update(follow_up_attempted_at=timezone.now())
     lead = route_lead(lead)
-    failures = notify_staff(lead, Purpose.NEW_LEAD, _new_lead_audience(lead))
+    failures = 0
+    if lead.followed_up_at is None:
+        failures += notify_staff(lead, Purpose.NEW_LEAD, _new_lead_audience(lead))
+        _mark_followed_up_if_staff_told(lead)
     failures += acknowledge_requester(lead)
     if failures:
-        raise NotificationsNotSentError(
-            f"{failures} notification(s) for lead #{lead.pk} not sent yet"
-        )
-    Lead.objects.filter(pk=lead.pk, followed_up_at__isnull=True).update(
+        raise NotificationsNotSentError(f"{failures} notification(s) for lead #{lead.pk} not sent")
+
+
+def _mark_followed_up_if_staff_told(lead: Lead) -> None:
+    # Not while any staff notification is pending, including one another worker is sending
+    # right now: if that send fails, its retry must still find the lead unfinished.
+    pending = Notification.objects.pending().filter(lead=OuterRef("pk"), purpose=Purpose.NEW_LEAD)
+    Lead.objects.filter(pk=lead.pk, followed_up_at__isnull=True).exclude(Exists(pending)).update(
         followed_up_at=timezone.now()
     )
 
@@ -191,7 +214,13 @@ def escalate_overdue_leads() -> int:
         round_ = 1 + (now - lead.created_at - sla) // interval
         # With no supervisor set up, the team inbox hears instead: an escalation must land.
         audience = Audience(staff=people, team_inbox=not people)
-        failures += notify_staff(lead, Purpose.ESCALATION, audience, round_=round_)
+        try:
+            failures += notify_staff(lead, Purpose.ESCALATION, audience, round_=round_)
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception:  # one broken lead must not stop the others' escalations
+            logger.exception("Could not escalate lead #%s", lead.pk)
+            failures += 1
     return failures
 
 
@@ -204,6 +233,11 @@ def sweep_unfinished_follow_ups() -> list[int]:
         .filter(
             created_at__lte=now - FOLLOW_UP_GRACE, created_at__gte=now - FOLLOW_UP_GIVE_UP_AFTER
         )
+        # A follow-up that ran recently is still retrying on its own: don't start another.
+        .filter(
+            Q(follow_up_attempted_at__isnull=True)
+            | Q(follow_up_attempted_at__lte=now - FOLLOW_UP_STALE_AFTER)
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -212,6 +246,16 @@ def sweep_unfinished_follow_ups() -> list[int]:
     if lead_ids:
         logger.warning("Re-queued the follow-up of %s lead(s)", len(lead_ids))
     return lead_ids
+
+
+def close_lead(lead: Lead, *, by) -> bool:
+    """No call-back is needed (spam, a test, a request handled elsewhere): stop escalations."""
+    updated = (
+        Lead.objects.filter(pk=lead.pk).exclude(status=Status.CLOSED).update(status=Status.CLOSED)
+    )
+    if updated:
+        logger.info("Lead #%s closed by staff member %s", lead.pk, by.pk)
+    return bool(updated)
 
 
 def record_contact(lead: Lead, *, by, at: datetime | None = None) -> bool:

@@ -15,6 +15,11 @@ def publish_quickly(task, *args) -> bool:
     block for a long time when Redis is unreachable. Returns False when the task was not
     queued, which the caller must be able to recover from (a periodic sweep, for instance).
     """
+    if current_app.conf.task_always_eager:
+        # No broker (local development): run it here, once. Retrying on the spot would only
+        # hold up the page; a failure is logged and the lead stays unfinished.
+        task.apply(args=args, retries=task.max_retries or 0)
+        return True
     timeout = settings.PUBLISH_TIMEOUT_SECONDS
     transport_options = {
         **current_app.conf.broker_transport_options,

@@ -1,6 +1,6 @@
 """E-mail backends for tests that need a mail server which fails."""
 
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -22,3 +22,13 @@ class FailTwiceThenSendBackend(EmailBackend):
 class AlwaysFailBackend(EmailBackend):
     def send_messages(self, messages):
         raise SMTPServerDisconnected("the mail server hung up")
+
+
+class RefuseRequesterBackend(EmailBackend):
+    """Delivers staff mail; refuses the requester's address for good, as for a mistyped one."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == ["nobody@example.org"]:
+                raise SMTPRecipientsRefused({"nobody@example.org": (550, b"No such user")})
+        return super().send_messages(messages)

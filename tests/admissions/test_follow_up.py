@@ -10,6 +10,7 @@ from admissions import services
 from admissions.models import Lead, Priority, Purpose
 from admissions.tasks import follow_up_lead
 from tests.admissions import flaky_email
+from tests.admissions.broker import using_broker
 from tests.admissions.factories import (
     OnCallShiftFactory,
     SupervisorFactory,
@@ -111,15 +112,14 @@ def test_running_the_follow_up_again_sends_nothing_more(receive):
     assert len(mail.outbox) == sent
 
 
-def test_a_task_retried_twice_sends_each_e_mail_exactly_once(
-    settings, django_capture_on_commit_callbacks
-):
+def test_a_task_retried_twice_sends_each_e_mail_exactly_once(settings):
     settings.EMAIL_BACKEND = "tests.admissions.flaky_email.FailTwiceThenSendBackend"
     flaky_email.failures_left.clear()
     OnCallShiftFactory(staff_member__email="casey@resilience.example")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        lead = services.receive_consultation_request(consultation_request())
+    lead = services.receive_consultation_request(consultation_request())
+
+    follow_up_lead.apply(args=[lead.pk])  # in-process, with Celery's retries
 
     assert recipients() == sorted(["casey@resilience.example", INBOX, "jordan.avery@example.org"])
     lead.refresh_from_db()
@@ -144,13 +144,20 @@ def test_failures_are_recorded_and_left_for_the_sweep(settings):
     assert notification.last_error == "SMTPServerDisconnected: the mail server hung up"
 
 
-def test_the_queueing_of_a_follow_up_never_raises(settings, monkeypatch):
-    def broken_publish(*args, **kwargs):
-        raise ConnectionError("broker unreachable")
+def test_queueing_a_follow_up_never_raises_when_the_broker_is_down():
+    with using_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        assert services.queue_follow_up(12345) is False
 
-    monkeypatch.setattr(follow_up_lead, "apply_async", broken_publish)
 
-    assert services.queue_follow_up(12345) is False
+def test_without_a_broker_the_follow_up_runs_in_process_once_and_never_raises(settings):
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.AlwaysFailBackend"
+    lead = services.receive_consultation_request(consultation_request())
+
+    assert services.queue_follow_up(lead.pk) is True
+
+    notification = lead.notifications.get(purpose=Purpose.NEW_LEAD)
+    assert notification.attempts == 1  # no retries on the spot, holding up the page
+    assert Lead.objects.get(pk=lead.pk).followed_up_at is None
 
 
 def test_a_program_of_interest_is_kept_with_the_lead(receive):
