@@ -50,7 +50,8 @@ migrations-check: install
 
 # The production checklist, with production-like values for what a deployment must set.
 deploy-check: install
-	DEBUG=false SITE_URL=https://www.resilience.example \
+	DEBUG=false SITE_URL=https://www.resilience.example REDIS_URL=redis://127.0.0.1:6379/0 \
+	ADMISSIONS_INBOX_EMAIL=admissions@resilience.example \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

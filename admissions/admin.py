@@ -26,7 +26,8 @@ SUBMITTED_FIELDS = [
     "message",
     "referral_source",
 ]
-STAFF_SET_FIELDS = ["status", "assigned_to"]
+# Status changes only through the actions below, which keep contact times and escalations in step.
+STAFF_SET_FIELDS = ["assigned_to", "status"]
 PRIORITY_FIELDS = ["priority", "urgent_terms", "duplicate_of"]
 FOLLOW_UP_FIELDS = ["assigned_at", "contacted_at", "contacted_by", "routed_at", "followed_up_at"]
 CONSENT_FIELDS = ["consent_text", "consent_version", "consented_at"]
@@ -62,10 +63,11 @@ class LeadAdmin(admin.ModelAdmin):
     search_fields = ["=id"]
     search_help_text = "Search by lead number."
     date_hierarchy = "created_at"
-    actions = ["record_contact"]
+    actions = ["record_contact", "close"]
     inlines = [NotificationInline]
     # Staff set status and assignment; what the visitor sent and what the system did are records.
     readonly_fields = [
+        "status",
         *PRIORITY_FIELDS,
         *SUBMITTED_FIELDS,
         *FOLLOW_UP_FIELDS,
@@ -102,6 +104,14 @@ class LeadAdmin(admin.ModelAdmin):
     def record_contact(self, request, queryset):
         recorded = sum(services.record_contact(lead, by=request.user) for lead in queryset)
         self.message_user(request, f"Contact recorded for {recorded} lead(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Close: no call-back needed (spam, test, handled elsewhere)",
+        permissions=["change"],
+    )
+    def close(self, request, queryset):
+        closed = sum(services.close_lead(lead, by=request.user) for lead in queryset)
+        self.message_user(request, f"Closed {closed} lead(s).", messages.SUCCESS)
 
 
 @admin.register(OnCallShift)

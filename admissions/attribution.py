@@ -10,7 +10,13 @@ UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_c
 
 
 class VisitAttributionMiddleware:
-    """Remembers the first page of a visit, where it came from and its utm_* parameters."""
+    """Remembers the first page of a visit that came from somewhere (another site, a campaign
+    link), with that source.
+
+    A visit with no referrer and no utm_* parameters gets no session at all: most visitors, and
+    every crawler, then cost no database write and their pages stay cacheable. A lead with no
+    attribution is a direct visit.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,7 +31,9 @@ class VisitAttributionMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
         ):
-            request.session[SESSION_KEY] = visit_attribution(request)
+            attribution = visit_attribution(request)
+            if attribution["referrer"] or any(attribution[name] for name in UTM_PARAMETERS):
+                request.session[SESSION_KEY] = attribution
         return response
 
 

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -151,6 +151,9 @@ class ConsultationRequestForm(forms.Form):
             ),
             Fieldset(
                 "If you are asking for someone else",
+                HTML(
+                    '<p class="form-text mt-0">Both are needed when you ask for someone else.</p>'
+                ),
                 Div("relationship", "patient_first_name", css_class="form-pair"),
             ),
             Fieldset("How to reach you", "preferred_contact", "best_time"),
@@ -170,6 +173,11 @@ class ConsultationRequestForm(forms.Form):
             Submit("submit", "Send my request", css_class="btn-lg"),
         )
         self.fields[HONEYPOT_FIELD].widget.attrs["autocomplete"] = "off"
+        # No maxlength: it would silently cut off pasted text. A live count says the limit,
+        # and the server refuses more with a message.
+        message_attrs = self.fields["message"].widget.attrs
+        message_attrs.pop("maxlength")
+        message_attrs["data-max-length"] = MESSAGE_MAX_LENGTH
 
     def clean(self):
         cleaned = super().clean()

@@ -1,26 +1,32 @@
 """Which requests need a call back at once: messages that suggest someone may be in danger.
 
 The list is deliberately small and errs towards flagging: a false alarm costs a fast call, a miss
-could cost a life. Changes need review by the clinical lead.
+could cost a life. Changes need review by the clinical lead; tests/admissions/test_priority.py
+lists what must and must not be flagged.
 """
 
 import re
 
+_SELF = r"(my|him|her|them|your)sel(f|ves)"
+
 URGENT_PATTERNS = {
     "suicide": r"suicid\w*",
     "wanting to die": (
-        r"kill(ing)? (my|him|her|them)sel(f|ves)"
-        r"|end(ing)? (my|his|her|their) (own )?life"
-        r"|(want|wants|wanting) to die"
-        r"|better off dead"
-        r"|no reason to live"
-        r"|(do not|don'?t|doesn'?t) want to (live|be alive)"
+        rf"\bkill(ing)? {_SELF}"
+        rf"|\bhang(ing)? {_SELF}"
+        r"|\b(end|ending|take|taking) (my|his|her|their) (own )?life"
+        r"|\bend(ing)? it all"
+        r"|\b(want|wants|wanting) to die"
+        r"|\bbetter off dead"
+        r"|\bno reason to live"
+        r"|\b(do not|don't|does not|doesn't) want to (live|be alive|wake up)"
     ),
-    "overdose": r"overdos\w*|\bod'?(ed|d)\b",
-    "self-harm": (
-        r"self[- ]?harm\w*"
-        r"|(hurt|hurting|cut|cutting|harm|harming) (my|him|her|them)sel(f|ves)"
+    "overdose": (
+        r"\boverdos\w*"
+        r"|\bod(ed|'d|'ed)?\b"  # "OD", "OD'd", "ODed" — not "odd"
+        r"|\btook (all|too many|a bunch of|a handful of) (of )?(my |his |her |their )?pills"
     ),
+    "self-harm": rf"\bself[- ]?harm\w*|\b(hurt|hurting|cut|cutting|harm|harming) {_SELF}",
 }
 _COMPILED = {
     label: re.compile(pattern, re.IGNORECASE) for label, pattern in URGENT_PATTERNS.items()

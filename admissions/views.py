@@ -15,8 +15,6 @@ from programs.models import Program
 
 logger = logging.getLogger(__name__)
 
-# The form is a few kilobytes; anything far larger is not a person filling it in.
-MAX_REQUEST_BYTES = 20_000
 RATE_LIMIT = {"limit": 5, "window_seconds": 10 * 60}
 THANKS_SESSION_KEY = "consultation_request"
 
@@ -35,8 +33,6 @@ def get_help(request):
 
 
 def _receive(request):
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
-        return render(request, "admissions/request_too_large.html", status=413)
     if request.POST.get(HONEYPOT_FIELD):
         logger.info("Consultation form: honeypot filled; nothing stored")
         return redirect("admissions:thanks")
@@ -54,7 +50,11 @@ def _receive(request):
         data["form_token"] = new_form_token()
         return _form_page(request, ConsultationRequestForm(data), please_resend=True)
 
-    if not ratelimit.allow("consultation", client_ip(request), **RATE_LIMIT):
+    visitor = client_ip(request)
+    if visitor is None:
+        # Everyone would share the proxy's address and its limit: better no limit than that.
+        logger.warning("No X-Forwarded-For from the proxy: check TRUSTED_PROXY_COUNT")
+    elif not ratelimit.allow("consultation", visitor, **RATE_LIMIT):
         logger.warning("Consultation form: rate limit reached; nothing stored")
         return render(request, "admissions/rate_limited.html", status=429)
 

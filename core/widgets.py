@@ -8,7 +8,7 @@ class _CharacterCountMixin:
         super().__init__(attrs={"data-recommended-length": recommended_length, **(attrs or {})})
 
     class Media:
-        js = ["core/admin/character-count.js"]
+        js = ["js/character-count.js"]
 
 
 class CharacterCountInput(_CharacterCountMixin, forms.TextInput):

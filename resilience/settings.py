@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.PublicRequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,7 +187,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Admissions -------------------------------------------------------------------------------
 
 # Where every new consultation request is announced, whoever is on call.
-ADMISSIONS_INBOX_EMAIL = env.str("ADMISSIONS_INBOX_EMAIL", default=f"admissions@{_site_host}")
+# Required in production: a guessed address that bounces would leave leads unannounced.
+ADMISSIONS_INBOX_EMAIL = env.str(
+    "ADMISSIONS_INBOX_EMAIL", **({"default": f"admissions@{_site_host}"} if DEBUG else {})
+)
 # A lead not contacted within this many minutes is escalated to supervisors, and again every
 # ADMISSIONS_ESCALATION_REPEAT_MINUTES until someone records contact.
 ADMISSIONS_SLA_MINUTES = env.int("ADMISSIONS_SLA_MINUTES", default=15, minimum=1)
@@ -200,6 +204,9 @@ ADMISSIONS_STAFF_CHANNELS = env.list(
 # Proxies in front of the site that append to X-Forwarded-For; the client is the address the
 # outermost of them saw. 0 means use the connection's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1, minimum=0)
+
+# Public forms are a few kilobytes; larger POSTs outside admin are refused unread (413).
+PUBLIC_POST_MAX_BYTES = 20_000
 
 # --- Sessions and security --------------------------------------------------------------------
 
@@ -313,7 +320,7 @@ USE_TZ = True
 # --- Static and media files -------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -10,6 +10,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else
 # Tests, the test client and the live server speak plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("ADMISSIONS_INBOX_EMAIL", "admissions@127.0.0.1")
+# The test client and the live server are reached directly, without a proxy in front.
+os.environ.setdefault("TRUSTED_PROXY_COUNT", "0")
 
 from resilience.settings import *  # noqa: F403
 

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from admissions.models import OnCallShift
+from admissions.models import Lead, OnCallShift
 from tests.admissions.factories import LeadFactory, StaffFactory
 from tests.factories import SuperuserFactory
 
@@ -86,3 +86,20 @@ def test_staff_manage_on_call_shifts(admin_client):
     assert response.status_code == 200
     assert "A shift must end after it starts." in response.content.decode()
     assert not OnCallShift.objects.exists()
+
+
+def test_status_is_changed_by_actions_not_typed_in(admin_client):
+    lead = LeadFactory()
+
+    admin_client.post(f"{LEADS}{lead.pk}/change/", {"status": "contacted", "assigned_to": ""})
+
+    lead.refresh_from_db()
+    assert (lead.status, lead.contacted_at) == ("new", None)
+
+
+def test_closing_a_lead_stops_its_escalations(admin_client):
+    lead = LeadFactory()
+
+    admin_client.post(LEADS, {"action": "close", "_selected_action": [lead.pk]})
+
+    assert Lead.objects.awaiting_contact().filter(pk=lead.pk).exists() is False

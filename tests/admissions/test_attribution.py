@@ -25,9 +25,17 @@ def test_the_first_page_of_a_visit_is_remembered_with_its_source(client):
 
 
 def test_a_referrer_from_our_own_site_is_not_a_source(client):
-    client.get("/", HTTP_REFERER="http://testserver/programs/")
+    client.get("/", {"utm_source": "flyer"}, HTTP_REFERER="http://testserver/programs/")
 
     assert client.session[SESSION_KEY]["referrer"] == ""
+
+
+def test_a_direct_visit_starts_no_session_so_pages_stay_cacheable(client):
+    response = client.get("/programs/")
+
+    assert SESSION_KEY not in client.session
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert "Cookie" not in response.get("Vary", "")
 
 
 def test_admin_pages_and_missing_pages_start_no_visit(client):

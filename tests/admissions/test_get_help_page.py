@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.test import Client
 from django.views.debug import SafeExceptionReporterFilter
 
 from admissions.consent import CONSENT_TEXT, CONSENT_VERSION
@@ -48,7 +49,7 @@ def test_radio_groups_are_fieldsets_with_legends_and_fields_have_labels(client):
     assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>\s*Who needs help\?", html)
     assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>\s*How should we contact you\?", html)
     assert re.search(r'<label\s+for="id_phone"', html)
-    assert 'maxlength="1000"' in html  # the message limit is enforced where it is typed…
+    assert 'data-max-length="1000"' in html  # counted as it is typed, not cut off…
     assert "Up to 1,000 characters." in html  # …and said
 
 
@@ -180,8 +181,9 @@ def test_html_typed_into_the_form_is_stored_as_text_and_never_rendered(client, p
     assert "<script>alert(1)" not in thanks and "onerror" not in thanks
 
 
-def test_an_oversized_request_is_refused_before_it_is_read(post_form):
-    response = post_form(form_data(message="x" * 30_000))
+def test_an_oversized_request_is_refused_before_it_is_read():
+    # With CSRF checks on, as in production: the limit must come before CSRF reads the body.
+    response = Client(enforce_csrf_checks=True).post("/get-help/", form_data(message="x" * 30_000))
 
     assert response.status_code == 413
     html = response.content.decode()

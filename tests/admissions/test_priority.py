@@ -15,6 +15,13 @@ from admissions.priority import urgent_terms
         ("I have been cutting myself again", ["self-harm"]),
         ("history of self-harm", ["self-harm"]),
         ("Worried she'll overdose and hurt herself", ["overdose", "self-harm"]),
+        ("I'm scared he might OD", ["overdose"]),
+        ("she ODed twice this year", ["overdose"]),
+        ("My dad took too many pills this morning", ["overdose"]),
+        ("He talked about hanging himself", ["wanting to die"]),
+        ("I just want to end it all", ["wanting to die"]),
+        ("thinking of taking my own life", ["wanting to die"]),
+        ("I don't want to wake up tomorrow", ["wanting to die"]),
     ],
 )
 def test_messages_that_suggest_danger_are_urgent(message, terms):
@@ -29,6 +36,9 @@ def test_messages_that_suggest_danger_are_urgent(message, terms):
         "I have been drinking too much and want to stop",
         "Can my mother visit on Sundays?",
         "Our dog died last month and it hit my daughter hard",
+        "My son has been acting odd since he came home",
+        "Is the program odd-day or every day?",
+        "I take my pills every morning",
     ],
 )
 def test_ordinary_messages_are_not(message):

@@ -59,3 +59,10 @@ def test_invalid_submissions_do_not_use_up_the_limit(post_form):
         post_form(form_data(phone="12"))
 
     assert post_form(form_data()).status_code == 302
+
+
+def test_if_the_proxy_sends_no_forwarded_for_visitors_are_not_lumped_together(post_form, settings):
+    # Misconfigured proxy: every request would come from its address and share one limit.
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    assert send(post_form, 7) == [302] * 7

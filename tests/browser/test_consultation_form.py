@@ -73,3 +73,22 @@ def test_errors_take_focus_and_each_links_to_its_field(page):
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_after_an_urgent_request_the_thank_you_page_is_accessible_and_puts_988_first(page):
+    page.goto("/get-help/")
+    page.get_by_label("Me", exact=True).check()
+    page.get_by_label("Your first name").fill("Jordan")
+    page.get_by_label("Your last name").fill("Avery")
+    page.get_by_label("Phone number").fill("617 555 0188")
+    page.get_by_label("Anything you would like us to know?").fill("My son overdosed last night")
+    page.get_by_label("I agree that Resilience may contact me", exact=False).check()
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    urgent = page.get_by_role("alert")
+    expect(urgent).to_contain_text("Please don’t wait for our call")
+    expect(urgent.get_by_role("link", name="Call 988")).to_have_attribute("href", "tel:988")
+    expect(urgent.get_by_role("link", name="call 911")).to_have_attribute("href", "tel:911")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()

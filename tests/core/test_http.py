@@ -8,7 +8,7 @@ from core.http import client_ip
     ("proxies", "forwarded_for", "expected"),
     [
         (0, "203.0.113.7", "10.0.0.2"),  # no proxy trusted: the connection's address
-        (1, "", "10.0.0.2"),  # no header: the connection's address
+        (1, "", None),  # proxies expected but no header: unknown, not the proxy's address
         (1, "203.0.113.7", "203.0.113.7"),
         (1, "192.0.2.1, 203.0.113.7", "203.0.113.7"),  # the client's own entry is ignored
         (2, "192.0.2.1, 203.0.113.7, 10.0.0.9", "203.0.113.7"),

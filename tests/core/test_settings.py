@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-like-secret-key-for-this-test-0123456789",
     "SITE_URL": "https://www.resilience.example",
+    "ADMISSIONS_INBOX_EMAIL": "admissions@resilience.example",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 
@@ -44,6 +46,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert process.returncode != 0
     assert "SECRET_KEY is not set" in process.stderr
     assert "set DEBUG=true" in process.stderr
+
+
+def test_production_refuses_to_start_without_the_admissions_inbox():
+    env = {
+        name: value for name, value in PRODUCTION_ENV.items() if name != "ADMISSIONS_INBOX_EMAIL"
+    }
+
+    process, _ = start_django(env)
+
+    assert process.returncode != 0
+    assert "ADMISSIONS_INBOX_EMAIL is not set" in process.stderr
 
 
 def test_local_development_runs_with_nothing_set_but_debug():
@@ -134,13 +147,27 @@ def test_a_malformed_value_stops_start_up_with_a_message_naming_it(variable, val
     assert "hunter2" not in process.stderr
 
 
-def test_the_deploy_checklist_passes_with_production_settings():
-    process = subprocess.run(
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_ROOT,
-        env={"PATH": os.environ["PATH"], **PRODUCTION_ENV},
+        env={"PATH": os.environ["PATH"], **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_the_deploy_checklist_passes_with_production_settings():
+    process = deploy_check(PRODUCTION_ENV)
+
     assert process.returncode == 0, process.stdout + process.stderr
+
+
+def test_the_deploy_checklist_warns_when_production_has_no_broker():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
+
+    process = deploy_check(env)
+
+    assert process.returncode != 0
+    assert "admissions.W001" in process.stderr

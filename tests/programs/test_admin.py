@@ -144,7 +144,7 @@ def test_seo_fields_show_a_live_character_count(admin_client):
 
     assert 'data-recommended-length="60"' in html  # SEO title
     assert 'data-recommended-length="160"' in html  # meta description
-    assert "core/admin/character-count.js" in html
+    assert "js/character-count.js" in html
 
 
 def test_faqs_are_edited_inline_in_order(admin_client):

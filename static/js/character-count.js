@@ -1,0 +1,33 @@
+// Shows, as people type, how many characters they have used of a field's limit: a maximum
+// (data-max-length, checked again on the server) or a recommendation (data-recommended-length,
+// for search-engine titles in admin).
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const fields = document.querySelectorAll("[data-max-length], [data-recommended-length]");
+  for (const field of fields) {
+    const maximum = Number(field.dataset.maxLength) || null;
+    const limit = maximum || Number(field.dataset.recommendedLength);
+    const counter = document.createElement("div");
+    counter.className = "form-text help character-count";
+    counter.id = `${field.id}-character-count`;
+    field.setAttribute(
+      "aria-describedby",
+      [field.getAttribute("aria-describedby"), counter.id].filter(Boolean).join(" "),
+    );
+    field.insertAdjacentElement("afterend", counter);
+    const update = () => {
+      const used = field.value.length;
+      if (used <= limit) {
+        counter.textContent = maximum
+          ? `${used} of ${limit} characters.`
+          : `${used} of ${limit} recommended characters.`;
+      } else {
+        counter.textContent = maximum
+          ? `${used - limit} characters too many: please shorten it to ${limit}.`
+          : `${used} characters: ${used - limit} over the recommended ${limit}; search engines may cut it short.`;
+      }
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+});

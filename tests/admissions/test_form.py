@@ -1,0 +1,91 @@
+"""Validation of the consultation form: clear messages, nothing half-accepted."""
+
+import pytest
+
+from admissions.forms import ConsultationRequestForm
+from tests.admissions.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def errors(**overrides) -> dict[str, list[str]]:
+    form = ConsultationRequestForm(form_data(**overrides))
+    form.is_valid()
+    return form.errors
+
+
+def test_a_complete_request_is_valid():
+    assert errors() == {}
+
+
+def test_only_who_needs_help_names_phone_contact_method_and_consent_are_required():
+    optional = ["email", "best_time", "program", "payment", "insurance_carrier", "message"]
+
+    assert errors(**dict.fromkeys(optional, "")) == {}
+
+
+@pytest.mark.parametrize("phone", ["555", "12345678901234567", "not a phone", "+44 20"])
+def test_a_bad_phone_number_gets_an_example_of_a_good_one(phone):
+    assert errors(phone=phone) == {
+        "phone": ["Enter a valid phone number, for example (617) 555-0143."]
+    }
+
+
+def test_phone_numbers_are_read_as_us_numbers_and_kept_in_e164():
+    form = ConsultationRequestForm(form_data(phone="(617) 555-0188"))
+
+    assert form.is_valid()
+    assert form.cleaned_data["phone"].as_e164 == "+16175550188"
+
+
+def test_consent_is_required():
+    assert errors(consent="") == {
+        "consent": ["Please tick this box so that we are allowed to contact you."]
+    }
+
+
+def test_asking_for_someone_else_needs_their_first_name_and_the_relationship():
+    assert errors(for_whom="someone_else") == {
+        "relationship": ["Tell us how you are related to them."],
+        "patient_first_name": ["Tell us the first name of the person who needs help."],
+    }
+
+
+def test_e_mail_as_the_way_to_reach_you_needs_an_e_mail_address():
+    assert errors(preferred_contact="email", email="") == {
+        "email": ["Enter an e-mail address, or choose a call or a text."]
+    }
+
+
+def test_an_overlong_message_says_how_long_it_is():
+    assert errors(message="x" * 1001) == {
+        "message": ["Please keep your message to 1,000 characters or fewer (it has 1001)."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("first_name", 60), ("last_name", 60), ("insurance_member_id", 40), ("email", 254)],
+)
+def test_every_field_has_a_length_limit(field, limit):
+    value = "a" * (limit + 1) if field != "email" else "a" * 250 + "@example.org"
+
+    assert field in errors(**{field: value})
+
+
+def test_html_is_accepted_as_plain_text():
+    form = ConsultationRequestForm(form_data(first_name="<b>Jo</b>", message="<script>x</script>"))
+
+    assert form.is_valid()
+    assert form.cleaned_data["first_name"] == "<b>Jo</b>"
+
+
+def test_someone_elses_details_are_dropped_when_asking_for_oneself():
+    form = ConsultationRequestForm(
+        form_data(for_whom="self", relationship="parent", patient_first_name="Rosa")
+    )
+    assert form.is_valid()
+
+    request = form.consultation_request()
+
+    assert (request.relationship, request.patient_first_name) == ("", "")
