@@ -1,21 +1,22 @@
 """First-party attribution: how a visit reached the site, kept in the session, never sent
 anywhere else. Stored on a lead when the visit ends in a consultation request."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 SESSION_KEY = "attribution"
+# Search engines, link previews and monitors name themselves so; people's browsers don't.
+CRAWLER = re.compile(r"bot|crawl|spider|slurp|preview|monitor|curl|wget|python", re.IGNORECASE)
 UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
 class VisitAttributionMiddleware:
-    """Remembers the first page of a visit that came from somewhere (another site, a campaign
-    link), with that source.
+    """Remembers the first page of a visit, where it came from and its utm_* parameters.
 
-    A visit with no referrer and no utm_* parameters gets no session at all: most visitors, and
-    every crawler, then cost no database write and their pages stay cacheable. A lead with no
-    attribution is a direct visit.
+    That takes a session (one database row) per visit, so crawlers, which never send a
+    consultation request, get none.
     """
 
     def __init__(self, get_response):
@@ -30,10 +31,9 @@ class VisitAttributionMiddleware:
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
+            and not CRAWLER.search(request.META.get("HTTP_USER_AGENT", ""))
         ):
-            attribution = visit_attribution(request)
-            if attribution["referrer"] or any(attribution[name] for name in UTM_PARAMETERS):
-                request.session[SESSION_KEY] = attribution
+            request.session[SESSION_KEY] = visit_attribution(request)
         return response
 
 

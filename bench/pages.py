@@ -41,7 +41,7 @@ def main() -> None:
     try:
         call_command("seed_demo", stdout=StringIO())
         client = Client()
-        print(f"{'page':<36}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'HTML KiB':>10}")
+        print(f"{'page':<42}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'HTML KiB':>10}")
         for path in PUBLIC_PAGES:
             for _ in range(20):  # warm caches and connections
                 client.get(path)
@@ -56,7 +56,7 @@ def main() -> None:
                 response = client.get(path)
             p95 = statistics.quantiles(timings, n=20)[-1]
             print(
-                f"{path:<36}{statistics.median(timings):>10.2f}{p95:>9.2f}"
+                f"{path:<42}{statistics.median(timings):>10.2f}{p95:>9.2f}"
                 f"{len(queries):>9}{len(response.content) / 1024:>10.1f}"
             )
     finally:

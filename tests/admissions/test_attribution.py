@@ -30,12 +30,24 @@ def test_a_referrer_from_our_own_site_is_not_a_source(client):
     assert client.session[SESSION_KEY]["referrer"] == ""
 
 
-def test_a_direct_visit_starts_no_session_so_pages_stay_cacheable(client):
-    response = client.get("/programs/")
+def test_a_direct_visit_is_remembered_by_its_landing_page(client):
+    client.get("/privacy/")
 
-    assert SESSION_KEY not in client.session
+    assert client.session[SESSION_KEY]["landing_page"] == "/privacy/"
+    assert client.session[SESSION_KEY]["referrer"] == ""
+
+
+def test_later_pages_of_the_visit_need_no_session_lookup(client, django_assert_num_queries):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        client.get("/articles/")
+
+
+def test_crawlers_start_no_session(client):
+    response = client.get("/programs/", HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1)")
+
     assert settings.SESSION_COOKIE_NAME not in response.cookies
-    assert "Cookie" not in response.get("Vary", "")
 
 
 def test_admin_pages_and_missing_pages_start_no_visit(client):
