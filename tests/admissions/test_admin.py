@@ -3,17 +3,10 @@ from django.conf import settings
 
 from admissions.models import Lead, OnCallShift
 from tests.admissions.factories import LeadFactory, StaffFactory
-from tests.factories import SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
 LEADS = f"/{settings.ADMIN_URL}admissions/lead/"
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(SuperuserFactory())
-    return client
 
 
 def test_the_lead_list_shows_priority_status_and_waiting_time(admin_client):

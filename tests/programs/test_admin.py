@@ -7,18 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from programs.models import Program
-from tests.factories import SuperuserFactory
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = f"/{settings.ADMIN_URL}programs/program/"
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(SuperuserFactory())
-    return client
 
 
 @pytest.fixture(autouse=True)
