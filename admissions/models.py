@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -206,9 +206,6 @@ class Lead(models.Model):
 
     def admin_url(self) -> str:
         return reverse("admin:admissions_lead_change", args=[self.pk])
-
-    def time_to_contact(self) -> timedelta | None:
-        return self.contacted_at - self.created_at if self.contacted_at else None
 
 
 class Purpose(models.TextChoices):

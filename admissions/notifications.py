@@ -5,6 +5,7 @@ constraint, then claimed with a row lock while it is sent: a retried or duplicat
 it sent, or being sent, and moves on.
 """
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -58,11 +59,12 @@ def notify_staff(lead: Lead, purpose: str, audience: Audience, *, round_: int = 
             Notification.objects.get_or_create(
                 lead=lead, purpose=purpose, round=round_, channel=channel.name, recipient=recipient
             )
-    message = staff_message(lead, purpose, round_, now)
+    # Rendered only if something is still to be sent: escalation runs every minute.
+    message = functools.cache(lambda: staff_message(lead, purpose, round_, now))
     return _deliver_pending(
         lead.notifications.filter(purpose=purpose, round=round_),
         lambda notification: channel_named(notification.channel).send(
-            notification.recipient, message
+            notification.recipient, message()
         ),
     )
 
@@ -74,14 +76,22 @@ def acknowledge_requester(lead: Lead) -> int:
     Notification.objects.get_or_create(
         lead=lead, purpose=Purpose.ACKNOWLEDGMENT, round=0, channel="email", recipient=lead.email
     )
-    center = Center.from_settings()
+    return _deliver_pending(
+        lead.notifications.filter(purpose=Purpose.ACKNOWLEDGMENT),
+        lambda notification: send_email(notification.recipient, *_acknowledgment()),
+    )
+
+
+@functools.cache
+def _acknowledgment_for(center: Center) -> tuple[str, str]:
     # Nothing they told us is echoed back: the mailbox may not be theirs alone.
     subject = render_to_string("admissions/email/acknowledgment_subject.txt", {"center": center})
     body = render_to_string("admissions/email/acknowledgment.txt", {"center": center})
-    return _deliver_pending(
-        lead.notifications.filter(purpose=Purpose.ACKNOWLEDGMENT),
-        lambda notification: send_email(notification.recipient, " ".join(subject.split()), body),
-    )
+    return " ".join(subject.split()), body
+
+
+def _acknowledgment() -> tuple[str, str]:
+    return _acknowledgment_for(Center.from_settings())
 
 
 def _acknowledged_recently(lead: Lead) -> bool:

@@ -1,6 +1,5 @@
-"""Staff groups that admissions relies on. Membership is managed in admin (Users → Groups)."""
+"""Staff groups admissions relies on (created by migration 0002; members managed in admin)."""
 
-ADMISSIONS_STAFF_GROUP = "Admissions staff"
 # Supervisors hear about urgent requests, leads nobody is on call for, and leads not contacted
 # within ADMISSIONS_SLA_MINUTES.
 SUPERVISORS_GROUP = "Admissions supervisors"

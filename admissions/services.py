@@ -144,11 +144,9 @@ def queue_follow_up(lead_id: int) -> bool:
 def follow_up_lead(lead_id: int) -> None:
     """Route the lead, tell the team, acknowledge the requester. Safe to run any number of
     times, also at the same moment: each notification is sent once."""
-    lead = Lead.objects.filter(pk=lead_id).select_related("assigned_to").first()
-    if lead is None:
-        return
-    Lead.objects.filter(pk=lead.pk).update(follow_up_attempted_at=timezone.now())
-    lead = route_lead(lead)
+    if not Lead.objects.filter(pk=lead_id).update(follow_up_attempted_at=timezone.now()):
+        return  # deleted since
+    lead = route_lead(Lead(pk=lead_id))
     failures = 0
     if lead.followed_up_at is None:
         failures += notify_staff(lead, Purpose.NEW_LEAD, _new_lead_audience(lead))
