@@ -29,7 +29,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker (tests/admissions/test_worker.py):
 # nothing a test queues may linger in a shared Redis for some other worker to pick up.
 CELERY_TASK_ALWAYS_EAGER = True
-# Tests share Redis with a developer's running site: give them a database of their own (15),
-# which the tests empty between tests.
+# Tests share Redis with a developer's running site: give them databases of their own, which the
+# tests empty between tests (TEST_REDIS_CACHE_DB, default 15; TEST_REDIS_BROKER_DB, default 14).
+TEST_REDIS_CACHE_DB = int(os.environ.get("TEST_REDIS_CACHE_DB", "15"))
+TEST_REDIS_BROKER_DB = int(os.environ.get("TEST_REDIS_BROKER_DB", "14"))
 if REDIS_URL:  # noqa: F405
-    CACHES["default"]["LOCATION"] = urlsplit(REDIS_URL)._replace(path="/15").geturl()  # noqa: F405
+    CACHES["default"]["LOCATION"] = (  # noqa: F405
+        urlsplit(REDIS_URL)._replace(path=f"/{TEST_REDIS_CACHE_DB}").geturl()  # noqa: F405
+    )

@@ -26,7 +26,7 @@ def real_worker(settings):
             "needs DATABASE_URL=postgres://… so the worker shares the database (CI sets it)"
         )
     # A Redis database of its own, emptied first: no stale task from elsewhere is run here.
-    broker = urlsplit(settings.REDIS_URL)._replace(path="/14").geturl()
+    broker = urlsplit(settings.REDIS_URL)._replace(path=f"/{settings.TEST_REDIS_BROKER_DB}").geturl()
     with using_broker(broker):
         empty_broker()
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
