@@ -1,23 +1,34 @@
-"""First-party attribution: how a visit reached the site, kept in the session, never sent
-anywhere else. Stored on a lead when the visit ends in a consultation request."""
+"""First-party attribution: how a visit reached the site, kept in a signed cookie in the visitor's
+own browser, never sent anywhere else. Stored on a lead when the visit ends in a consultation
+request.
+
+A cookie rather than the session: an anonymous page view then writes nothing to the database,
+and a request can be taken (and spooled) while the database is unreachable.
+"""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 
-SESSION_KEY = "attribution"
+from core.text import clean_text
+
+COOKIE_NAME = "visit"
+_SALT = "admissions.attribution"
+# Long enough for a visit that ends in a request a few hours later; a later visit starts anew.
+MAX_AGE = timedelta(hours=12)
 # Search engines, link previews and monitors name themselves so; people's browsers don't.
 CRAWLER = re.compile(r"bot|crawl|spider|slurp|preview|monitor|curl|wget|python", re.IGNORECASE)
 UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# The longest value kept for each attribution field (the lead's column sizes).
+FIELD_LIMITS = {"landing_page": 500, "referrer": 500, **dict.fromkeys(UTM_PARAMETERS, 200)}
+ATTRIBUTION_FIELDS = tuple(FIELD_LIMITS)
 
 
 class VisitAttributionMiddleware:
-    """Remembers the first page of a visit, where it came from and its utm_* parameters.
-
-    That takes a session (one database row) per visit, so crawlers, which never send a
-    consultation request, get none.
-    """
+    """Remembers the first page of a visit, where it came from and its utm_* parameters."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,15 +36,21 @@ class VisitAttributionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            # A visitor with a session cookie has been here: no session lookup on their pages.
-            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            COOKIE_NAME not in request.COOKIES
             and request.method == "GET"
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
             and not CRAWLER.search(request.META.get("HTTP_USER_AGENT", ""))
         ):
-            request.session[SESSION_KEY] = visit_attribution(request)
+            response.set_cookie(
+                COOKIE_NAME,
+                signing.dumps(visit_attribution(request), salt=_SALT, compress=True),
+                max_age=int(MAX_AGE.total_seconds()),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
 
@@ -42,13 +59,25 @@ def visit_attribution(request) -> dict[str, str]:
     # Our own pages as referrer say nothing about how the visit began.
     if urlsplit(referrer).hostname == request.get_host().split(":")[0]:
         referrer = ""
-    attribution = {"landing_page": request.path[:500], "referrer": referrer[:500]}
+    values = {"landing_page": request.path, "referrer": referrer}
     for parameter in UTM_PARAMETERS:
-        attribution[parameter] = request.GET.get(parameter, "")[:200]
-    return attribution
+        values[parameter] = request.GET.get(parameter, "")
+    return cleaned(values)
 
 
-def attribution_from_session(session) -> dict[str, str]:
-    stored = session.get(SESSION_KEY) or {}
-    limits = {"landing_page": 500, "referrer": 500, **dict.fromkeys(UTM_PARAMETERS, 200)}
-    return {field: str(stored.get(field, ""))[:limit] for field, limit in limits.items()}
+def attribution_from_request(request) -> dict[str, str]:
+    """What the visit's cookie says, cleaned; empty values when there is none or it was forged."""
+    try:
+        stored = signing.loads(request.COOKIES.get(COOKIE_NAME, ""), salt=_SALT, max_age=MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        stored = {}
+    return cleaned(stored if isinstance(stored, dict) else {})
+
+
+def cleaned(values: dict) -> dict[str, str]:
+    """Every attribution field as safe, bounded text: values come from whoever sent the request,
+    and a control character (NUL, say) would otherwise make the lead impossible to store."""
+    return {
+        field: clean_text(str(values.get(field) or ""))[:limit]
+        for field, limit in FIELD_LIMITS.items()
+    }

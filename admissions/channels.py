@@ -1,8 +1,8 @@
 """How admissions staff hear about leads. Channels are chosen by the ADMISSIONS_STAFF_CHANNELS
 setting, so an SMS or chat-webhook channel can be added without touching the services.
 
-Messages on every channel carry no personal or health details: only the lead number, priority,
-age and a link to the lead in admin, where staff sign in to see the rest.
+Messages on every channel carry no personal or health details: only lead numbers, priority, age
+and links to admin, where staff sign in to see the rest.
 """
 
 from __future__ import annotations
@@ -21,21 +21,31 @@ class PermanentDeliveryError(Exception):
     """This recipient can never be reached this way (no such mailbox, say): don't retry."""
 
 
-def send_email(recipient: str, subject: str, body: str) -> None:
+@dataclass(frozen=True)
+class OutgoingMessage:
+    subject: str
+    body: str
+    # The same on every attempt, so that mail systems see a re-sent copy as the same message.
+    message_id: str
+    from_email: str | None = None
+
+
+def send_email(recipient: str, message: OutgoingMessage) -> None:
+    email = EmailMessage(
+        message.subject,
+        message.body,
+        message.from_email,
+        to=[recipient],
+        headers={"Message-ID": message.message_id},
+    )
     try:
-        EmailMessage(subject, body, to=[recipient]).send()
+        email.send()
     except SMTPRecipientsRefused as error:
         raise PermanentDeliveryError(f"the mail server refused the address: {error}") from error
     except SMTPResponseException as error:
         if 500 <= error.smtp_code < 600:  # 5xx replies are final; 4xx ones are worth a retry
             raise PermanentDeliveryError(f"the mail server said {error.smtp_code}") from error
         raise
-
-
-@dataclass(frozen=True)
-class StaffMessage:
-    subject: str
-    body: str
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class Audience:
 
 
 class NotificationChannel(ABC):
-    # Stored on each Notification; keep it stable once messages have been sent.
+    # Stored on each Notification and Dispatch; keep it stable once messages have been sent.
     name: str
 
     @abstractmethod
@@ -55,7 +65,7 @@ class NotificationChannel(ABC):
         """Addresses on this channel for the audience; duplicates and blanks removed."""
 
     @abstractmethod
-    def send(self, recipient: str, message: StaffMessage) -> None:
+    def send(self, recipient: str, message: OutgoingMessage) -> None:
         """Deliver the message or raise: PermanentDeliveryError if retrying cannot help, any
         other exception to be retried later. The caller records every failure."""
 
@@ -68,8 +78,8 @@ class EmailChannel(NotificationChannel):
         addresses += [member.email for member in audience.staff if member.email]
         return list(dict.fromkeys(address.lower() for address in addresses))
 
-    def send(self, recipient: str, message: StaffMessage) -> None:
-        send_email(recipient, message.subject, message.body)
+    def send(self, recipient: str, message: OutgoingMessage) -> None:
+        send_email(recipient, message)
 
 
 @cache
@@ -82,6 +92,9 @@ def staff_channels() -> list[NotificationChannel]:
 
 
 def channel_named(name: str) -> NotificationChannel:
+    # The requester's acknowledgment goes by e-mail whatever channels staff use.
+    if name == EmailChannel.name:
+        return _load(f"{EmailChannel.__module__}.{EmailChannel.__qualname__}")
     for channel in staff_channels():
         if channel.name == name:
             return channel

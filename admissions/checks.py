@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, register
 from django.utils.module_loading import import_string
 
 
@@ -18,17 +18,3 @@ def staff_channels_load(app_configs, **kwargs):
                 )
             )
     return errors
-
-
-@register(deploy=True)
-def production_has_a_broker(app_configs, **kwargs):
-    if settings.REDIS_URL:
-        return []
-    return [
-        Warning(
-            "REDIS_URL is not set: lead follow-ups run inside web requests, and nothing re-queues "
-            "lost follow-ups or escalates leads nobody has contacted.",
-            hint="Set REDIS_URL and run the Celery worker and beat processes (see Procfile).",
-            id="admissions.W001",
-        )
-    ]

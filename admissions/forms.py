@@ -1,3 +1,7 @@
+import logging
+import re
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -16,9 +20,50 @@ from admissions.models import (
     Subscriber,
 )
 from admissions.services import ConsultationRequest
+from core.database import DATABASE_UNREACHABLE
 from programs.models import Program
 
+logger = logging.getLogger(__name__)
+
 MESSAGE_MAX_LENGTH = Lead._meta.get_field("message").max_length
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+@dataclass(frozen=True)
+class ProgramChoices:
+    choices: list[tuple[str, str]]
+    # False while the database is unreachable: the list is the last one this process saw.
+    from_database: bool
+
+
+_last_known_programs: list[tuple[str, str]] = []
+
+
+def published_program_choices() -> ProgramChoices:
+    """(slug, name) of the published programs; while the database is unreachable, the last list
+    this process saw, so that the form can still be shown and sent."""
+    global _last_known_programs
+    try:
+        choices = list(Program.objects.published().values_list("slug", "name"))
+    except DATABASE_UNREACHABLE:
+        logger.warning("Consultation form shown without the database")
+        return ProgramChoices(_last_known_programs, from_database=False)
+    _last_known_programs = choices
+    return ProgramChoices(choices, from_database=True)
+
+
+class ProgramChoiceField(forms.ChoiceField):
+    """A published program, by slug. While the database is unreachable any slug is accepted:
+    the request is kept, and the program looked up when it is stored."""
+
+    def __init__(self, *args, **kwargs):
+        self.accept_any_slug = False
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or (
+            self.accept_any_slug and bool(SLUG.fullmatch(str(value)))
+        )
 
 
 def _choices_with_blank(choices, blank_label="Choose…"):
@@ -80,13 +125,7 @@ class ConsultationRequestForm(forms.Form):
         initial=BestTime.ANY,
         required=False,
     )
-    program = forms.ModelChoiceField(
-        label="Program you are interested in (optional)",
-        queryset=Program.objects.published(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Not sure yet",
-    )
+    program = ProgramChoiceField(label="Program you are interested in (optional)", required=False)
     payment = forms.ChoiceField(
         label="How would you pay for treatment?",
         choices=Payment.choices,
@@ -134,8 +173,11 @@ class ConsultationRequestForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this field empty")
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programs: ProgramChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.programs = programs or published_program_choices()
+        self.fields["program"].choices = [("", "Not sure yet"), *self.programs.choices]
+        self.fields["program"].accept_any_slug = not self.programs.from_database
         self.helper = FormHelper()
         self.helper.form_id = "consultation-form"
         self.helper.attrs = {
@@ -170,6 +212,11 @@ class ConsultationRequestForm(forms.Form):
             # Hidden by the stylesheet: people never see it, form-filling scripts usually do.
             Div(HONEYPOT_FIELD, css_class="form-extra"),
             "form_token",
+            # During a flood, or after many requests from one connection: a proof of work.
+            HTML(
+                "{% if proof_of_work_required %}"
+                "{% include 'admissions/includes/proof_of_work.html' %}{% endif %}"
+            ),
             Submit("submit", "Send my request", css_class="btn-lg"),
         )
         self.fields[HONEYPOT_FIELD].widget.attrs["autocomplete"] = "off"
@@ -217,7 +264,7 @@ class ConsultationRequestForm(forms.Form):
             email=data["email"],
             preferred_contact=data["preferred_contact"],
             best_time=data["best_time"] or BestTime.ANY,
-            program=data["program"],
+            program=data["program"] or "",
             payment=data["payment"] or Payment.NOT_SURE,
             insurance_carrier=data["insurance_carrier"],
             insurance_member_id=data["insurance_member_id"],

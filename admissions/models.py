@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -70,12 +71,51 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CloseOutcome(models.TextChoices):
+    NO_CALL_BACK_NEEDED = "no_call_back_needed", "No call-back needed"
+    SUSPECTED_SPAM = "suspected_spam", "Suspected spam"
+
+
+class HoldReason(models.TextChoices):
+    """Why a request was stored but not announced: it came in while the form asked browsers for a
+    proof of work, without one. Someone reviews it and releases it or closes it as spam."""
+
+    FLOOD = "flood", "Many requests at once"
+    ADDRESS_LIMIT = "address_limit", "Many requests from one connection"
+    # A bot signal on a request that mentions danger: too risky to close as spam unseen.
+    BOT_SIGNAL = "bot_signal", "Looked automated, but mentions danger"
+
+
+class BotSignal(models.TextChoices):
+    HONEYPOT = "honeypot", "Filled in a field people never see"
+
+
+def new_intake_id() -> str:
+    return uuid.uuid4().hex
+
+
 class LeadQuerySet(models.QuerySet):
+    def in_pipeline(self):
+        """Leads the follow-up, escalations and digests are about: not held, not closed."""
+        return self.filter(held_reason="").exclude(status=Status.CLOSED)
+
     def awaiting_contact(self):
-        return self.filter(contacted_at__isnull=True).exclude(status=Status.CLOSED)
+        return self.in_pipeline().filter(contacted_at__isnull=True)
+
+    def to_escalate(self):
+        """Not contacted yet: in the pipeline, or held for review but urgent (a person in danger
+        may be among the held; the reminders are digests, so a flood cannot multiply them)."""
+        return (
+            self.filter(contacted_at__isnull=True)
+            .exclude(status=Status.CLOSED)
+            .filter(Q(held_reason="") | Q(priority=Priority.URGENT))
+        )
 
     def follow_up_unfinished(self):
-        return self.filter(followed_up_at__isnull=True)
+        return self.in_pipeline().filter(followed_up_at__isnull=True)
+
+    def held_for_review(self):
+        return self.exclude(held_reason="").exclude(status=Status.CLOSED)
 
     def recent_with_contact_details(self, *, phone, email: str, since: datetime):
         matches = Q(phone=phone)
@@ -102,6 +142,7 @@ class Lead(models.Model):
 
     # How to reach them.
     phone = PhoneNumberField(db_index=True)
+    phone_extension = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True, db_index=True)
     preferred_contact = models.CharField(max_length=8, choices=ContactMethod.choices)
     best_time = models.CharField(max_length=12, choices=BestTime.choices, default=BestTime.ANY)
@@ -142,6 +183,25 @@ class Lead(models.Model):
         max_length=200, blank=True, help_text="The words in the message that marked it urgent."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    close_outcome = models.CharField(max_length=24, choices=CloseOutcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    held_reason = models.CharField(
+        "held for review",
+        max_length=16,
+        choices=HoldReason.choices,
+        blank=True,
+        help_text="Stored but not announced: someone reviews it, then releases it or closes it.",
+    )
+    bot_signals = models.CharField(
+        max_length=100, blank=True, help_text="Why the request looked automated."
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -168,16 +228,24 @@ class Lead(models.Model):
         related_name="+",
     )
 
-    # Follow-up bookkeeping. followed_up_at: routed and every staff notification sent, so the
-    # sweep leaves it alone. follow_up_attempted_at: a follow-up task last ran then, so the sweep
-    # does not start a second retry chain beside a live one.
+    # Follow-up bookkeeping. followed_up_at: routed, and staff told (at least one staff message
+    # delivered, none still pending), so the sweep leaves it alone. follow_up_queued_at and
+    # follow_up_attempted_at: when a task was last queued and last started. follow_up_due_by: if
+    # the follow-up has not finished by then, the task was lost (a broker restart, a killed
+    # worker) and the sweep queues it again; each queueing, start and retry moves it on.
     routed_at = models.DateTimeField(null=True, blank=True, editable=False)
     followed_up_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_up_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     follow_up_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # One per form display: a double-click or a resent POST finds the lead it already made.
-    submission_token = models.CharField(
-        max_length=64, unique=True, null=True, blank=True, editable=False
-    )
+    follow_up_due_by = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Exactly once: the same request sent twice (a double click, a resent form, a spooled request
+    # stored after a database outage) has the same intake_id and finds the lead already made.
+    intake_id = models.CharField(max_length=64, unique=True, default=new_intake_id, editable=False)
+    # The form showing it came from; a few leads per showing at most (a person correcting a
+    # field), numbered so that concurrent requests cannot exceed the bound.
+    form_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    form_nonce_use = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = LeadQuerySet.as_manager()
 
@@ -195,6 +263,11 @@ class Lead(models.Model):
                 name="lead_awaiting_contact",
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_nonce", "form_nonce_use"], name="lead_form_nonce_use_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         # The number only: this string appears in admin messages, logs and history.
@@ -204,6 +277,21 @@ class Lead(models.Model):
     def is_urgent(self) -> bool:
         return self.priority == Priority.URGENT
 
+    @property
+    def is_held(self) -> bool:
+        return bool(self.held_reason)
+
+    @property
+    def in_pipeline(self) -> bool:
+        return not self.held_reason and self.status != Status.CLOSED
+
+    @property
+    def wants_email_acknowledgment(self) -> bool:
+        # Only to someone who asked to be reached by e-mail: an address typed by anyone else
+        # must not bring them mail from a treatment center.
+        by_email = self.preferred_contact == ContactMethod.EMAIL
+        return bool(self.email) and by_email and self.in_pipeline
+
     def admin_url(self) -> str:
         return reverse("admin:admissions_lead_change", args=[self.pk])
 
@@ -212,15 +300,94 @@ class Purpose(models.TextChoices):
     NEW_LEAD = "new_lead", "New lead"
     ESCALATION = "escalation", "Not contacted in time"
     ACKNOWLEDGMENT = "acknowledgment", "Acknowledgment to the requester"
+    DAILY_DIGEST = "daily_digest", "Daily digest"
+    FLOOD_ALERT = "flood_alert", "Many requests at once"
+    DELIVERY_PROBLEM = "delivery_problem", "An address refused our messages"
+
+
+class DispatchQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True, given_up_at__isnull=True)
+
+    def claimable(self, now: datetime):
+        """Pending, and nobody is sending it right now (or whoever was has died)."""
+        return self.pending().filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+
+class Dispatch(models.Model):
+    """One message to one recipient on one channel: about one lead, or a digest about several.
+
+    What is promised: every dispatch is delivered at least once, and never twice because of a
+    retry or a second task. A sender claims it (a committed lease) before sending and records the
+    send straight after; another task cannot claim it while the lease runs. Only a process killed
+    between the mail server accepting the message and that record can cause a second copy, and the
+    copy carries the same Message-ID, by which mail systems recognise it as the same message.
+
+    Subject and body are rendered once, when the dispatch is made, so a retry sends the same
+    message. They never hold personal or health details (see admissions.notifications).
+    """
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    channel = models.CharField(max_length=32)
+    recipient = models.CharField(max_length=254)
+    # What makes it this message and no other, e.g. "new_lead:12:0:email:casey@…".
+    key = models.CharField(max_length=300, unique=True)
+    # The lead a single-lead message is about; digests list theirs through `notifications`.
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="dispatches"
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    message_id = models.CharField("Message-ID", max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the recipient was refused for good (no such address), or after days of failures:
+    # never tried again.
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = DispatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "dispatches"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="dispatch_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} to {self.recipient}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.sent_at is None and self.given_up_at is None
 
 
 class NotificationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(sent_at__isnull=True, given_up_at__isnull=True)
+        """Not yet in a dispatch, or in one not yet sent or given up."""
+        return self.filter(
+            Q(dispatch__isnull=True)
+            | Q(dispatch__sent_at__isnull=True, dispatch__given_up_at__isnull=True)
+        )
+
+    def delivered(self):
+        return self.filter(dispatch__sent_at__isnull=False)
 
 
 class Notification(models.Model):
-    """One message about a lead to one recipient on one channel, sent at most once."""
+    """That one recipient is to hear about one lead, for one purpose and round, on one channel.
+
+    Unique, so a lead is announced to each person once however often a task runs; the dispatch
+    that carries it (a message of its own, or a digest) says whether it went out.
+    """
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="notifications")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
@@ -229,11 +396,13 @@ class Notification(models.Model):
     channel = models.CharField(max_length=32)
     recipient = models.CharField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Set when the recipient was refused for good (no such address): never tried again.
-    given_up_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    dispatch = models.ForeignKey(
+        Dispatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -248,6 +417,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} for lead #{self.lead_id} to {self.recipient}"
+
+
+class FloodEpisode(models.Model):
+    """A time when new leads arrived faster than ADMISSIONS_FLOOD_LEADS per window.
+
+    At most one is open; supervisors hear once when it opens. While it is open the form asks for a
+    proof of work, and requests without one are held for review.
+    """
+
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    is_open = models.BooleanField(default=True)
+    leads_in_window_at_start = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_open"], condition=Q(is_open=True), name="one_open_flood_episode"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Flood from {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class OnCallShift(models.Model):
@@ -273,7 +466,9 @@ class OnCallShift(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff_member} on call from {self.starts_at:%Y-%m-%d %H:%M}"
+        # In the center's time zone, as staff read their rota.
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.staff_member} on call from {starts:%Y-%m-%d %H:%M}"
 
 
 class Weekday(models.IntegerChoices):

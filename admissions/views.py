@@ -1,22 +1,30 @@
 import logging
 
+from django.conf import settings
+from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from admissions.attribution import attribution_from_session
-from admissions.bot_traps import HONEYPOT_FIELD, TokenCheck, check_form_token, new_form_token
-from admissions.forms import ConsultationRequestForm
-from admissions.services import receive_consultation_request
-from core import ratelimit
-from core.http import client_ip
-from programs.models import Program
+from admissions import flood, screening, services, spool
+from admissions.attribution import attribution_from_request
+from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
+from admissions.forms import ConsultationRequestForm, published_program_choices
+from admissions.priority import urgent_terms
+from core.database import DATABASE_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT = {"limit": 5, "window_seconds": 10 * 60}
-THANKS_SESSION_KEY = "consultation_request"
+# Set when a request has been taken, read (and removed) by the thank-you page. A signed cookie,
+# not the session, so that taking a request needs no database at all.
+RECEIVED_COOKIE = "request_received"
+_RECEIVED_SALT = "admissions.request-received"
+RECEIVED_MAX_AGE = 60 * 60
+# Sent with the 503 form page: the database is usually back within a minute.
+RETRY_AFTER_SECONDS = 30
 
 
 # Error reports never carry what the person typed; the page (with its one-time form token) is
@@ -27,17 +35,20 @@ THANKS_SESSION_KEY = "consultation_request"
 def get_help(request):
     if request.method == "POST":
         return _receive(request)
-    program = Program.objects.published().filter(slug=request.GET.get("program", "")).first()
-    form = ConsultationRequestForm(initial={"program": program, "form_token": new_form_token()})
+    programs = published_program_choices()
+    chosen = request.GET.get("program", "")
+    initial = {
+        "program": chosen if chosen in dict(programs.choices) else "",
+        "form_token": new_form_token(),
+    }
+    form = ConsultationRequestForm(initial=initial, programs=programs)
+    if not programs.from_database and not spool.can_keep_requests():
+        return _form_page(request, form, unavailable=True)
     return _form_page(request, form)
 
 
 def _receive(request):
-    if request.POST.get(HONEYPOT_FIELD):
-        logger.info("Consultation form: honeypot filled; nothing stored")
-        return redirect("admissions:thanks")
-
-    form = ConsultationRequestForm(request.POST)
+    form = ConsultationRequestForm(request.POST, programs=published_program_choices())
     if not form.is_valid():
         return _form_page(request, form)
 
@@ -46,35 +57,97 @@ def _receive(request):
         # Too fast for a person, expired, or forged: store nothing, and show the form again as
         # if to be checked, so a person can simply send it again and a script learns nothing.
         logger.info("Consultation form: token %s; nothing stored", token_check.value)
-        data = request.POST.copy()
-        data["form_token"] = new_form_token()
-        return _form_page(request, ConsultationRequestForm(data), please_resend=True)
+        return _form_page(request, _with_new_token(request, form), please_resend=True)
 
-    visitor = client_ip(request)
-    if visitor is None:
-        # Everyone would share the proxy's address and its limit: better no limit than that.
-        logger.warning("No X-Forwarded-For from the proxy: check TRUSTED_PROXY_COUNT")
-    elif not ratelimit.allow("consultation", visitor, **RATE_LIMIT):
-        logger.warning("Consultation form: rate limit reached; nothing stored")
-        return render(request, "admissions/rate_limited.html", status=429)
+    consultation = form.consultation_request()
+    intake_id = services.intake_id_for(consultation, nonce)
+    attribution = attribution_from_request(request)
+    received_at = timezone.now()
+    how = None
+    try:
+        # A double click or a resent page: the lead exists, and it is not counted again.
+        if lead := services.lead_already_received(intake_id):
+            return _received(lead.is_urgent)
+        how = screening.screen(request, flood_engaged=flood.engaged())
+        lead = services.receive_consultation_request(
+            consultation,
+            attribution=attribution,
+            form_nonce=nonce,
+            intake_id=intake_id,
+            received_at=received_at,
+            screening=how,
+        )
+    except services.FormTokenUsedUpError:
+        logger.warning("Consultation form: token used up; nothing stored")
+        return _form_page(request, _with_new_token(request, form), please_resend=True)
+    except DATABASE_UNREACHABLE:
+        kept = spool.keep(
+            consultation,
+            attribution=attribution,
+            form_nonce=nonce,
+            intake_id=intake_id,
+            received_at=received_at,
+            screening=how or screening.screen(request, flood_engaged=False),
+        )
+        if not kept:
+            # Nothing could keep it: say so plainly, with the phone, and keep what they typed.
+            return _form_page(request, form, unavailable=True)
+        return _received(bool(urgent_terms(consultation.message)))
+    return _received(lead.is_urgent)
 
-    lead = receive_consultation_request(
-        form.consultation_request(),
-        attribution=attribution_from_session(request.session),
-        submission_token=nonce,
+
+def _with_new_token(request, form) -> ConsultationRequestForm:
+    data = request.POST.copy()
+    data["form_token"] = new_form_token()
+    return ConsultationRequestForm(data, programs=form.programs)
+
+
+def _form_page(request, form, *, please_resend=False, unavailable=False):
+    try:
+        flood_engaged = flood.engaged()
+    except DATABASE_UNREACHABLE:
+        flood_engaged = False
+    context = {
+        "form": form,
+        "please_resend": please_resend,
+        "unavailable": unavailable,
+        "proof_of_work_required": screening.proof_of_work_required(
+            request, flood_engaged=flood_engaged
+        ),
+        "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
+    }
+    response = render(
+        request, "admissions/get_help.html", context, status=503 if unavailable else 200
     )
-    request.session[THANKS_SESSION_KEY] = {"urgent": lead.is_urgent}
-    return redirect("admissions:thanks")
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
-def _form_page(request, form, *, please_resend=False):
-    return render(
-        request, "admissions/get_help.html", {"form": form, "please_resend": please_resend}
+def _received(urgent: bool):
+    response = redirect("admissions:thanks")
+    response.set_cookie(
+        RECEIVED_COOKIE,
+        signing.dumps({"urgent": urgent}, salt=_RECEIVED_SALT),
+        max_age=RECEIVED_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )
+    return response
 
 
 @never_cache
 @require_safe
 def thanks(request):
-    submitted = request.session.get(THANKS_SESSION_KEY) or {}
-    return render(request, "admissions/thanks.html", {"urgent": submitted.get("urgent", False)})
+    try:
+        received = signing.loads(
+            request.COOKIES.get(RECEIVED_COOKIE, ""), salt=_RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
+        )
+    except signing.BadSignature:
+        received = {}
+    urgent = isinstance(received, dict) and received.get("urgent") is True
+    response = render(request, "admissions/thanks.html", {"urgent": urgent})
+    # Shown once: on a shared phone the next person must not meet someone else's crisis box.
+    response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
+    return response

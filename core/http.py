@@ -1,19 +1,48 @@
+import ipaddress
+
 from django.conf import settings
 
 
-def client_ip(request) -> str | None:
+def client_ip(request) -> str:
     """The visitor's address, as seen by the outermost proxy we trust.
 
     Each trusted proxy appends the address it received the request from to X-Forwarded-For, so
     the entry TRUSTED_PROXY_COUNT places from the end is the client; anything further left may
-    have been written by the client itself and is ignored. None when proxies are expected but
-    none said who the client is: the connection's address would be the proxy's, shared by all.
+    have been written by the client itself and is ignored. The header is believed only on a
+    connection from a trusted proxy (FORWARDED_ALLOW_IPS): a client reaching the application
+    server directly is known by its connection's address, whatever it writes. Without the header
+    the connection's address is used too.
     """
+    remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
-    if not proxies:
-        return request.META.get("REMOTE_ADDR", "")
+    if not proxies or not _from_trusted_proxy(remote):
+        return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if not forwarded:
-        return None
+        return remote
     return forwarded[-min(proxies, len(forwarded))]
+
+
+def _from_trusted_proxy(address: str) -> bool:
+    if "*" in settings.FORWARDED_ALLOW_IPS:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXY_NETWORKS)
+
+
+def rate_limit_key(address: str) -> str:
+    """Who a rate limit counts: the address, but a whole IPv6 /64 as one, since one connection
+    usually holds a /64 and can pick any address in it."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.shortcuts import render
+
+from core.views import render_error_page
 
 
 class PublicRequestSizeLimitMiddleware:
@@ -17,7 +18,8 @@ class PublicRequestSizeLimitMiddleware:
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
             and _content_length(request) > settings.PUBLIC_POST_MAX_BYTES
         ):
-            return render(request, "request_too_large.html", status=413)
+            # Like the other error pages: nothing from the request, no context processors.
+            return render_error_page("request_too_large.html", status=413)
         return self.get_response(request)
 
 

@@ -4,11 +4,13 @@ With nothing set the site runs locally on SQLite, a local-memory cache and eager
 Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, SITE_URL and friends; see .env.example.
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 import phonenumbers
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -115,8 +117,9 @@ except ValueError as error:
     ) from None
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast rather than hang a web worker when the database is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Django's backend plus a circuit breaker and short libpq timeouts (core/db/postgresql/base.py):
+    # while the database is unreachable, pages answer 503 at once instead of hanging a worker.
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue up instead of failing with "database is locked" under concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -169,13 +172,28 @@ CELERY_BEAT_SCHEDULE = {
     # Runs that could not start in time are dropped (expires): the next one does the same work.
     "re-queue unfinished lead follow-ups": {
         "task": "admissions.tasks.sweep_unfinished_follow_ups",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     "escalate leads not contacted in time": {
         "task": "admissions.tasks.escalate_overdue_leads",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "store requests spooled while the database was unreachable": {
+        "task": "admissions.tasks.drain_intake_spool",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
+    "release the flood guard once the rate falls": {
+        "task": "admissions.tasks.watch_for_floods",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "daily digest of what still waits": {
+        "task": "admissions.tasks.send_daily_digest",
+        "schedule": 600.0,
+        "options": {"expires": 550},
     },
     "delete expired sessions": {
         "task": "core.tasks.clear_expired_sessions",
@@ -197,6 +215,33 @@ ADMISSIONS_SLA_MINUTES = env.int("ADMISSIONS_SLA_MINUTES", default=15, minimum=1
 ADMISSIONS_ESCALATION_REPEAT_MINUTES = env.int(
     "ADMISSIONS_ESCALATION_REPEAT_MINUTES", default=15, minimum=1
 )
+# After this many reminders a lead stops being escalated every interval and is listed in the
+# daily digest instead, sent from ADMISSIONS_DAILY_DIGEST_HOUR (the center's local time).
+ADMISSIONS_ESCALATION_MAX_ROUNDS = env.int("ADMISSIONS_ESCALATION_MAX_ROUNDS", default=4, minimum=1)
+ADMISSIONS_DAILY_DIGEST_HOUR = env.int("ADMISSIONS_DAILY_DIGEST_HOUR", default=8, minimum=0)
+if ADMISSIONS_DAILY_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(
+        f"ADMISSIONS_DAILY_DIGEST_HOUR={ADMISSIONS_DAILY_DIGEST_HOUR} is not an hour (0–23)."
+    )
+# The flood guard: more new leads than this within the window, and the form asks for a proof of
+# work; requests without one are stored and held for review, and supervisors get one alert.
+ADMISSIONS_FLOOD_LEADS = env.int("ADMISSIONS_FLOOD_LEADS", default=30, minimum=1)
+ADMISSIONS_FLOOD_WINDOW_MINUTES = env.int("ADMISSIONS_FLOOD_WINDOW_MINUTES", default=10, minimum=1)
+# The acknowledgment e-mailed to a requester: its sender must say nothing about treatment.
+ACKNOWLEDGMENT_FROM_EMAIL = env.str("ACKNOWLEDGMENT_FROM_EMAIL", default=None)
+# Requests that arrive while the database is unreachable wait in Redis, encrypted with the first
+# of these Fernet keys (any of them decrypts, so keys can be rotated); derived from SECRET_KEY
+# when unset. Generate one with:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+INTAKE_SPOOL_KEYS = env.list("INTAKE_SPOOL_KEYS", default=[])
+for _key in INTAKE_SPOOL_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "INTAKE_SPOOL_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes)."
+        ) from None
+INTAKE_SPOOL_REDIS_URL = REDIS_URL
 # How staff hear about leads: dotted paths of admissions.channels.NotificationChannel classes.
 ADMISSIONS_STAFF_CHANNELS = env.list(
     "ADMISSIONS_STAFF_CHANNELS", default=["admissions.channels.EmailChannel"]
@@ -204,6 +249,20 @@ ADMISSIONS_STAFF_CHANNELS = env.list(
 # Proxies in front of the site that append to X-Forwarded-For; the client is the address the
 # outermost of them saw. 0 means use the connection's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1, minimum=0)
+# Where those proxies connect from (addresses or networks; "*" for anywhere): X-Forwarded-For is
+# believed only on connections from them, so a client that reaches gunicorn directly cannot pick
+# its own address. gunicorn reads the same variable for X-Forwarded-Proto.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+try:
+    TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(address, strict=False)
+        for address in FORWARDED_ALLOW_IPS
+        if address != "*"
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"FORWARDED_ALLOW_IPS has an entry that is not an address or network: {error}"
+    ) from None
 
 # Public forms are a few kilobytes; larger POSTs outside admin are refused unread (413).
 PUBLIC_POST_MAX_BYTES = 20_000
@@ -213,6 +272,8 @@ PUBLIC_POST_MAX_BYTES = 20_000
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Our page for an expired or forged form, rendered without reading the request body.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # TLS ends at the proxy in front of gunicorn, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -283,6 +344,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Resilience <noreply@{_site_host}>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+ACKNOWLEDGMENT_FROM_EMAIL = ACKNOWLEDGMENT_FROM_EMAIL or DEFAULT_FROM_EMAIL
 
 # --- The center -------------------------------------------------------------------------------
 

@@ -34,6 +34,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 TEST_REDIS_CACHE_DB = int(os.environ.get("TEST_REDIS_CACHE_DB", "15"))
 TEST_REDIS_BROKER_DB = int(os.environ.get("TEST_REDIS_BROKER_DB", "14"))
 if REDIS_URL:  # noqa: F405
-    CACHES["default"]["LOCATION"] = (  # noqa: F405
+    CACHES["default"]["LOCATION"] = INTAKE_SPOOL_REDIS_URL = (  # noqa: F405
         urlsplit(REDIS_URL)._replace(path=f"/{TEST_REDIS_CACHE_DB}").geturl()  # noqa: F405
     )

@@ -32,3 +32,16 @@ class RefuseRequesterBackend(EmailBackend):
             if message.to == ["nobody@example.org"]:
                 raise SMTPRecipientsRefused({"nobody@example.org": (550, b"No such user")})
         return super().send_messages(messages)
+
+
+# Addresses RefuseAddressesBackend refuses for good, as a mail server does for no such mailbox.
+refused_addresses: set[str] = set()
+
+
+class RefuseAddressesBackend(EmailBackend):
+    def send_messages(self, messages):
+        for message in messages:
+            refused = {address: (550, b"5.1.1 No such user") for address in message.to}
+            if set(message.to) & refused_addresses:
+                raise SMTPRecipientsRefused(refused)
+        return super().send_messages(messages)

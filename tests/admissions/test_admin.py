@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core import mail
 
 from admissions.models import Lead, OnCallShift
 from tests.admissions.factories import LeadFactory, StaffFactory
@@ -61,6 +62,7 @@ def test_the_notifications_sent_about_a_lead_are_listed_on_it(admin_client):
     html = admin_client.get(f"{LEADS}{lead.pk}/change/").content.decode()
 
     assert "a@b.example" in html
+    assert "not yet" in html
 
 
 def test_staff_manage_on_call_shifts(admin_client):
@@ -96,3 +98,72 @@ def test_closing_a_lead_stops_its_escalations(admin_client):
     admin_client.post(LEADS, {"action": "close", "_selected_action": [lead.pk]})
 
     assert Lead.objects.awaiting_contact().filter(pk=lead.pk).exists() is False
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        {"phone": "+16175550188"},
+        {"message__icontains": "opioid"},
+        {"email__startswith": "jordan"},
+        {"created_at__gte": "2026-01-01"},
+        {"assigned_to__email": "casey@resilience.example"},
+    ],
+)
+def test_the_list_refuses_lookups_that_are_not_its_own_filters(admin_client, lookup):
+    # Reproduced: ?phone=… and ?message__icontains=… filtered the list, and the query string
+    # then travelled in every change link, the history and the access log.
+    LeadFactory(phone="+16175550188", message="opioid")
+
+    response = admin_client.get(LEADS, lookup)
+
+    assert response.status_code == 400
+    assert "opioid" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status__exact": "new"},
+        {"priority__exact": "urgent"},
+        {"review": "held"},
+        {"created_at__year": "2026", "created_at__month": "11"},
+        {"q": "12", "o": "1", "p": "1"},
+    ],
+)
+def test_the_list_s_own_filters_search_and_ordering_still_work(admin_client, query):
+    LeadFactory()
+
+    assert admin_client.get(LEADS, query).status_code == 200
+
+
+def test_held_requests_are_listed_for_review_and_released_to_the_pipeline(
+    admin_client, django_capture_on_commit_callbacks, settings
+):
+    settings.ADMISSIONS_INBOX_EMAIL = "admissions@resilience.example"
+    held = LeadFactory(held_reason="flood")
+    LeadFactory()
+
+    listed = admin_client.get(LEADS, {"review": "held"}).context["cl"].result_list
+    assert list(listed) == [held]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(LEADS, {"action": "release_held", "_selected_action": [held.pk]})
+
+    held.refresh_from_db()
+    assert held.held_reason == "" and held.followed_up_at is not None
+    assert [m.subject for m in mail.outbox] == [f"New consultation request #{held.pk}"]
+
+
+def test_a_request_closed_as_suspected_spam_can_be_reopened_and_followed_up(
+    admin_client, django_capture_on_commit_callbacks, settings
+):
+    settings.ADMISSIONS_INBOX_EMAIL = "admissions@resilience.example"
+    spam = LeadFactory(status="closed", close_outcome="suspected_spam", bot_signals="honeypot")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(LEADS, {"action": "restore_from_spam", "_selected_action": [spam.pk]})
+
+    spam.refresh_from_db()
+    assert (spam.status, spam.close_outcome) == ("new", "")
+    assert [m.subject for m in mail.outbox] == [f"New consultation request #{spam.pk}"]

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import transaction
 
 from admissions import services
-from admissions.models import Lead, Priority, Purpose
+from admissions.models import ContactMethod, Dispatch, Lead, Priority, Purpose
 from admissions.tasks import follow_up_lead
 from tests.admissions import flaky_email
 from tests.admissions.broker import using_broker
@@ -59,8 +59,8 @@ def test_the_inbox_and_the_staff_member_on_call_hear_about_a_new_lead(receive):
     assert lead.followed_up_at is not None
 
 
-def test_the_requester_gets_an_acknowledgment_when_they_gave_an_e_mail(receive):
-    receive(email="Jordan.Avery@Example.org")
+def test_the_requester_who_asked_for_e_mail_gets_an_acknowledgment(receive):
+    receive(email="Jordan.Avery@Example.org", preferred_contact=ContactMethod.EMAIL)
 
     (acknowledgment,) = [m for m in mail.outbox if "We received your request" in m.subject]
     assert acknowledgment.to == ["jordan.avery@example.org"]
@@ -68,22 +68,49 @@ def test_the_requester_gets_an_acknowledgment_when_they_gave_an_e_mail(receive):
     assert "988" in acknowledgment.body
 
 
-def test_no_acknowledgment_without_an_e_mail(receive):
-    receive(email="")
+@pytest.mark.parametrize("preferred_contact", [ContactMethod.CALL, ContactMethod.TEXT])
+def test_no_acknowledgment_to_someone_who_asked_for_a_call_or_a_text(receive, preferred_contact):
+    # Anyone can type any address into the form: mail from a treatment center goes only to an
+    # address its owner asked us to use.
+    receive(email="jordan.avery@example.org", preferred_contact=preferred_contact)
 
     assert recipients(Purpose.ACKNOWLEDGMENT) == []
     assert recipients(Purpose.NEW_LEAD) == [INBOX]
 
 
-def test_every_notification_is_recorded(receive):
-    lead = receive()
+def test_the_acknowledgment_says_nothing_about_treatment_in_its_subject_or_sender(
+    receive, settings
+):
+    settings.ACKNOWLEDGMENT_FROM_EMAIL = "Resilience <hello@resilience.example>"
 
-    rows = list(lead.notifications.values_list("purpose", "channel", "recipient", "attempts"))
+    receive(preferred_contact=ContactMethod.EMAIL)
+
+    (acknowledgment,) = [m for m in mail.outbox if m.to == ["jordan.avery@example.org"]]
+    assert acknowledgment.from_email == "Resilience <hello@resilience.example>"
+    for word in ("treatment", "admission", "rehab", "recovery", "addiction", "health", "crisis"):
+        assert word not in f"{acknowledgment.subject} {acknowledgment.from_email}".lower()
+
+
+def test_every_notification_is_recorded_with_its_dispatch(receive):
+    lead = receive(preferred_contact=ContactMethod.EMAIL)
+
+    rows = list(
+        lead.notifications.values_list("purpose", "channel", "recipient", "dispatch__attempts")
+    )
     assert sorted(rows) == [
         ("acknowledgment", "email", "jordan.avery@example.org", 1),
         ("new_lead", "email", INBOX, 1),
     ]
-    assert all(n.sent_at and not n.last_error for n in lead.notifications.all())
+    assert all(n.dispatch.sent_at and not n.dispatch.last_error for n in lead.notifications.all())
+
+
+def test_each_message_carries_its_dispatch_s_message_id(receive):
+    lead = receive()
+
+    (sent,) = mail.outbox
+    dispatch = lead.notifications.get().dispatch
+    assert sent.extra_headers["Message-ID"] == dispatch.message_id
+    assert sent.message()["Message-ID"] == dispatch.message_id
 
 
 def test_a_rolled_back_request_notifies_nobody(django_capture_on_commit_callbacks):
@@ -117,16 +144,18 @@ def test_a_task_retried_twice_sends_each_e_mail_exactly_once(settings):
     flaky_email.failures_left.clear()
     OnCallShiftFactory(staff_member__email="casey@resilience.example")
 
-    lead = services.receive_consultation_request(consultation_request())
+    lead = services.receive_consultation_request(
+        consultation_request(preferred_contact=ContactMethod.EMAIL)
+    )
 
     follow_up_lead.apply(args=[lead.pk])  # in-process, with Celery's retries
 
     assert recipients() == sorted(["casey@resilience.example", INBOX, "jordan.avery@example.org"])
     lead.refresh_from_db()
     assert lead.followed_up_at is not None
-    attempts = {n.recipient: n.attempts for n in lead.notifications.all()}
-    assert max(attempts.values()) == 3  # two failures, then the send that worked
-    assert all(n.sent_at for n in lead.notifications.all())
+    dispatches = Dispatch.objects.filter(notifications__lead=lead)
+    assert max(d.attempts for d in dispatches) == 3  # two failures, then the send that worked
+    assert all(d.sent_at for d in dispatches)
 
 
 def test_failures_are_recorded_and_left_for_the_sweep(settings):
@@ -138,10 +167,11 @@ def test_failures_are_recorded_and_left_for_the_sweep(settings):
 
     lead.refresh_from_db()
     assert lead.followed_up_at is None
-    notification = lead.notifications.get(purpose=Purpose.NEW_LEAD)
-    assert notification.sent_at is None
-    assert notification.attempts == 1
-    assert notification.last_error == "SMTPServerDisconnected: the mail server hung up"
+    dispatch = lead.notifications.get(purpose=Purpose.NEW_LEAD).dispatch
+    assert dispatch.sent_at is None
+    assert dispatch.attempts == 1
+    assert dispatch.last_error == "SMTPServerDisconnected: the mail server hung up"
+    assert dispatch.claimed_until is None  # free for the retry at once
 
 
 def test_queueing_a_follow_up_never_raises_when_the_broker_is_down():
@@ -155,15 +185,15 @@ def test_without_a_broker_the_follow_up_runs_in_process_once_and_never_raises(se
 
     assert services.queue_follow_up(lead.pk) is True
 
-    notification = lead.notifications.get(purpose=Purpose.NEW_LEAD)
-    assert notification.attempts == 1  # no retries on the spot, holding up the page
+    dispatch = lead.notifications.get(purpose=Purpose.NEW_LEAD).dispatch
+    assert dispatch.attempts == 1  # no retries on the spot, holding up the page
     assert Lead.objects.get(pk=lead.pk).followed_up_at is None
 
 
 def test_a_program_of_interest_is_kept_with_the_lead(receive):
     program = ProgramFactory()
 
-    lead = receive(program=program)
+    lead = receive(program=program.slug)
 
     assert Lead.objects.get(pk=lead.pk).program == program
 
@@ -183,7 +213,8 @@ def test_no_personal_or_health_detail_reaches_any_notification(receive, priority
         relationship="partner",
         patient_first_name="Rosalind",
         email="quinlan.mh@example.net",
-        program=program,
+        preferred_contact=ContactMethod.EMAIL,
+        program=program.slug,
         payment="insurance",
         insurance_carrier="Bayview Mutual",
         insurance_member_id="BVM99887766",

@@ -5,7 +5,9 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.views.debug import SafeExceptionReporterFilter
@@ -116,13 +118,58 @@ def test_what_was_typed_is_kept_when_the_form_comes_back_with_errors(client, pos
     assert "I have been struggling with drinking since my divorce." in html
 
 
-def test_a_filled_honeypot_looks_like_success_but_stores_nothing(post_form):
+def test_a_filled_honeypot_is_kept_closed_as_suspected_spam_and_announced_to_nobody(post_form):
+    # Autofill and password managers do fill hidden fields: a real person must be findable.
     response = post_form(form_data(website="https://spam.example"))
 
     assert response.status_code == 302
     assert response.url == "/get-help/thanks/"
-    assert not Lead.objects.exists()
+    lead = Lead.objects.get()
+    assert (lead.status, lead.close_outcome, lead.bot_signals) == (
+        "closed",
+        "suspected_spam",
+        "honeypot",
+    )
     assert mail.outbox == []
+
+
+def test_a_program_link_with_a_nul_byte_shows_the_form(client):
+    # Reproduced on PostgreSQL: GET /get-help/?program=%00 was a 500.
+    response = client.get("/get-help/?program=%00")
+
+    assert response.status_code == 200
+    assert '<option value="" selected>Not sure yet</option>' in response.content.decode()
+
+
+def test_a_posted_program_with_a_nul_byte_is_a_field_error_not_a_crash(post_form):
+    response = post_form(form_data(program="\x00"))
+
+    assert response.status_code == 200
+    assert not Lead.objects.exists()
+
+
+def test_the_urgent_thank_you_box_is_shown_once(client, post_form):
+    # A shared phone: the next person to open the page must not meet someone else's crisis box.
+    post_form(form_data(message="He took too many pills, I think it is an overdose"))
+
+    first = client.get("/get-help/thanks/").content.decode()
+    again = client.get("/get-help/thanks/").content.decode()
+
+    assert "urgent-notice" in first
+    assert "urgent-notice" not in again
+
+
+def test_the_thank_you_state_cannot_be_forged(client):
+    client.cookies["request_received"] = '{"urgent": true}'
+
+    assert "urgent-notice" not in client.get("/get-help/thanks/").content.decode()
+
+
+def test_taking_a_request_writes_no_session(post_form, client):
+    response = post_form()
+
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import DataError, connection
 from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions import services
-from admissions.models import Lead, Priority
+from admissions.models import BotSignal, CloseOutcome, HoldReason, Lead, Priority, Status
 from tests.admissions.factories import LeadFactory, consultation_request
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +90,145 @@ def test_a_possible_duplicate_is_still_stored_and_notified(django_capture_on_com
     assert any(f"#{lead.pk}" in message.subject for message in mail.outbox)
 
 
-def test_the_same_submission_token_returns_the_lead_already_stored():
-    first = services.receive_consultation_request(consultation_request(), submission_token="abc")
-    again = services.receive_consultation_request(consultation_request(), submission_token="abc")
+def test_the_same_request_from_the_same_form_returns_the_lead_already_stored():
+    first = services.receive_consultation_request(consultation_request(), form_nonce="abc")
+    again = services.receive_consultation_request(consultation_request(), form_nonce="abc")
 
     assert again == first
     assert Lead.objects.count() == 1
+
+
+def test_a_corrected_request_from_the_same_form_is_a_new_lead_linked_to_the_first():
+    first = services.receive_consultation_request(consultation_request(), form_nonce="t1")
+
+    corrected = services.receive_consultation_request(
+        consultation_request(phone=PhoneNumber.from_string("+16175550199")), form_nonce="t1"
+    )
+
+    assert corrected != first
+    assert corrected.phone.as_e164 == "+16175550199"
+    assert Lead.objects.count() == 2
+
+
+def test_a_correction_racing_the_first_request_is_compared_not_swallowed(monkeypatch):
+    # Two POSTs of one form in flight at once, the second with a corrected phone number: the
+    # second counted the form's uses before the first committed, then lost the race for use 1.
+    first = services.receive_consultation_request(consultation_request(), form_nonce="t1")
+    real_count, counts = services._form_nonce_uses, []
+
+    def counted_before_the_first_committed(nonce):
+        counts.append(nonce)
+        return 0 if len(counts) == 1 else real_count(nonce)
+
+    monkeypatch.setattr(services, "_form_nonce_uses", counted_before_the_first_committed)
+
+    corrected = services.receive_consultation_request(
+        consultation_request(phone=PhoneNumber.from_string("+16175550199")), form_nonce="t1"
+    )
+
+    assert corrected != first
+    assert corrected.phone.as_e164 == "+16175550199"
+    assert sorted(Lead.objects.values_list("form_nonce_use", flat=True)) == [1, 2]
+
+
+def test_one_showing_of_the_form_makes_at_most_three_leads():
+    for n in range(3):
+        services.receive_consultation_request(
+            consultation_request(message=f"version {n}"), form_nonce="t1"
+        )
+
+    with pytest.raises(services.FormTokenUsedUpError):
+        services.receive_consultation_request(
+            consultation_request(message="a script replaying the form"), form_nonce="t1"
+        )
+    assert Lead.objects.count() == 3
+    # Sending one of them again is still just that lead, not a refusal.
+    again = services.receive_consultation_request(
+        consultation_request(message="version 1"), form_nonce="t1"
+    )
+    assert again.message == "version 1"
+
+
+def test_control_and_direction_characters_are_stripped_from_what_is_kept():
+    lead = services.receive_consultation_request(
+        consultation_request(
+            first_name="\u202eJordan\u202c",
+            last_name="Av\u2066ery\x00",
+            message="line one\r\nline two\x07",
+        )
+    )
+
+    assert (lead.first_name, lead.last_name) == ("Jordan", "Avery")
+    assert lead.message == "line one\nline two"
+
+
+def test_a_phone_extension_is_kept():
+    phone = PhoneNumber.from_string("(617) 555-0188 ext. 42", region="US")
+
+    lead = services.receive_consultation_request(consultation_request(phone=phone))
+
+    lead.refresh_from_db()
+    assert (lead.phone.as_e164, lead.phone_extension) == ("+16175550188", "42")
+
+
+def test_if_the_attribution_cannot_be_stored_the_lead_is_stored_without_it(monkeypatch, caplog):
+    real_save = Lead.save
+
+    def save_refusing_odd_attribution(lead, *args, **kwargs):
+        if lead.utm_source:
+            raise DataError("value too long for type character varying(200)")
+        return real_save(lead, *args, **kwargs)
+
+    monkeypatch.setattr(Lead, "save", save_refusing_odd_attribution)
+
+    lead = services.receive_consultation_request(
+        consultation_request(), attribution={"utm_source": "secret-campaign-x"}
+    )
+
+    assert Lead.objects.get() == lead
+    assert lead.utm_source == ""
+    assert "without its attribution" in caplog.text
+    assert "secret-campaign-x" not in caplog.text
+
+
+def test_on_postgresql_a_nul_byte_in_the_attribution_never_costs_the_lead(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL, which refuses NUL bytes (DATABASE_URL=postgres://…)")
+    # As if cleaning had missed it: the lead is stored all the same.
+    monkeypatch.setattr(services, "cleaned", lambda values: dict(values))
+
+    lead = services.receive_consultation_request(
+        consultation_request(), attribution={"utm_source": "x\x00y", "landing_page": "/"}
+    )
+
+    assert Lead.objects.filter(pk=lead.pk).exists()
+    assert lead.utm_source == ""
+
+
+def test_a_request_with_a_bot_signal_is_stored_closed_as_suspected_spam_and_announced_to_nobody(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        lead = services.receive_consultation_request(
+            consultation_request(),
+            screening=services.Screening(bot_signals=(BotSignal.HONEYPOT,)),
+        )
+
+    assert (lead.status, lead.close_outcome, lead.bot_signals) == (
+        Status.CLOSED,
+        CloseOutcome.SUSPECTED_SPAM,
+        "honeypot",
+    )
+    assert queued == []
+    assert mail.outbox == []
+
+
+def test_a_held_request_is_stored_and_announced_to_nobody(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        lead = services.receive_consultation_request(
+            consultation_request(), screening=services.Screening(held_reason=HoldReason.FLOOD)
+        )
+
+    assert Lead.objects.held_for_review().get() == lead
+    assert queued == []
+    assert mail.outbox == []

@@ -26,7 +26,9 @@ def real_worker(settings):
             "needs DATABASE_URL=postgres://… so the worker shares the database (CI sets it)"
         )
     # A Redis database of its own, emptied first: no stale task from elsewhere is run here.
-    broker = urlsplit(settings.REDIS_URL)._replace(path=f"/{settings.TEST_REDIS_BROKER_DB}").geturl()
+    broker = (
+        urlsplit(settings.REDIS_URL)._replace(path=f"/{settings.TEST_REDIS_BROKER_DB}").geturl()
+    )
     with using_broker(broker):
         empty_broker()
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
@@ -46,7 +48,7 @@ def wait_for(condition, seconds=20.0):
 def test_a_posted_request_is_stored_and_e_mailed_by_the_worker(client, settings, real_worker):
     settings.ADMISSIONS_INBOX_EMAIL = "admissions@resilience.example"
 
-    response = client.post("/get-help/", form_data())
+    response = client.post("/get-help/", form_data(preferred_contact="email"))
 
     assert response.status_code == 302
     lead = Lead.objects.get()

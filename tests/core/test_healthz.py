@@ -38,7 +38,7 @@ def test_a_broken_cache_degrades_but_does_not_fail_the_health_check(client, sett
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "error"}
 
 
-def test_with_the_database_unreachable_healthz_is_503_and_pages_show_the_500_page():
+def test_with_the_database_unreachable_healthz_is_503_and_pages_show_the_503_page():
     # A separate process, so its database connection really points at a dead address.
     script = """
 import json, django
@@ -72,7 +72,7 @@ print(json.dumps({
 
     assert result["health"] == [503, {"status": "error", "database": "error", "cache": "ok"}]
     status, html = result["page"]
-    assert status == 500
-    assert "Something went wrong on our side" in html
+    assert status == 503
+    assert "We’re having trouble showing this page" in html
     assert 'href="tel:+16175550143"' in html
     assert 'href="tel:988"' in html

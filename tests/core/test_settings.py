@@ -83,16 +83,15 @@ def test_redis_url_switches_on_the_shared_cache_and_real_workers():
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
 
 
-def test_database_url_selects_postgresql_with_a_connect_timeout():
+def test_database_url_selects_postgresql_through_the_fail_fast_backend():
     process, values = start_django(
         {**PRODUCTION_ENV, "DATABASE_URL": "postgres://app:pw@db.internal:5432/resilience"},
         print_settings=("DATABASES",),
     )
     assert process.returncode == 0, process.stderr
     database = values["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "core.db.postgresql"
     assert (database["HOST"], database["NAME"]) == ("db.internal", "resilience")
-    assert database["OPTIONS"]["connect_timeout"] == 5
 
 
 def test_production_defaults_are_strict():
@@ -164,10 +163,33 @@ def test_the_deploy_checklist_passes_with_production_settings():
     assert process.returncode == 0, process.stdout + process.stderr
 
 
-def test_the_deploy_checklist_warns_when_production_has_no_broker():
+def test_production_without_redis_is_refused_not_warned_about():
     env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
 
-    process = deploy_check(env)
+    process = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert process.returncode != 0
-    assert "admissions.W001" in process.stderr
+    assert "core.E001" in process.stderr
+
+
+def test_the_web_server_refuses_to_start_in_production_without_redis():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
+
+    process = subprocess.run(
+        [sys.executable, "-c", "import resilience.wsgi"],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert process.returncode != 0
+    assert "REDIS_URL is not set and DEBUG is off" in process.stderr

@@ -1,0 +1,1 @@
+"""Database plumbing: telling an outage from a bug, and failing fast while the database is away."""

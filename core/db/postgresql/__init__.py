@@ -1,0 +1,1 @@
+"""PostgreSQL with a circuit breaker and fail-fast connection options; see base.py."""

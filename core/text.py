@@ -1,0 +1,22 @@
+"""Cleaning text that came from outside (forms, query strings, headers) before it is kept."""
+
+import unicodedata
+
+# Characters that reorder how text is displayed: in a name they can make admin show something
+# other than what is stored (a "Trojan Source"-style trick), and no real name needs them.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_LINE_BREAKS = frozenset("\n\t")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """`value` without control characters (NUL included, which PostgreSQL refuses to store) and
+    without bidirectional overrides; line breaks and tabs are kept in multi-line text."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        char
+        for char in value
+        if char not in BIDI_CONTROLS
+        and (unicodedata.category(char) != "Cc" or (multiline and char in _LINE_BREAKS))
+    )
