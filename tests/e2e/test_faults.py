@@ -96,6 +96,11 @@ def test_a_thousand_requests_through_a_redis_crash_and_a_killed_worker(
                 by_lead[int(match.group(1))].append(message)
         return by_lead
 
+    def unfinished() -> int:
+        return e2e_database.scalar(
+            "SELECT count(*) FROM admissions_lead WHERE followed_up_at IS NULL"
+        )
+
     everyone_told = wait_until(
         lambda: set(announced()) >= lead_ids, timeout=SPEED_TO_LEAD_LIMIT, interval=1
     )
@@ -115,9 +120,11 @@ def test_a_thousand_requests_through_a_redis_crash_and_a_killed_worker(
     figures["copies with the same Message-ID"] = copies
     assert copies <= WORKER_CONCURRENCY
     assert set(by_lead) == lead_ids
-    assert (
-        e2e_database.scalar("SELECT count(*) FROM admissions_lead WHERE followed_up_at IS NULL")
-        == 0
+    # The record catches up too: a send the killed worker made but could not record is found
+    # by the sweep once its claim runs out.
+    assert wait_until(lambda: unfinished() == 0, timeout=180, interval=1), unfinished()
+    figures["every lead recorded as followed up, after the last fault (s)"] = (
+        time.monotonic() - last_fault_ended
     )
     stack.assert_alive()
 
