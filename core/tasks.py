@@ -4,5 +4,5 @@ from django.core.management import call_command
 
 @shared_task(ignore_result=True)
 def clear_expired_sessions():
-    # Visitors' sessions hold how they found the site; keep none past their expiry.
+    # Staff sign-ins are the only sessions; keep none past their expiry.
     call_command("clearsessions")

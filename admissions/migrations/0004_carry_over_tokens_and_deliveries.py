@@ -2,10 +2,14 @@ import uuid
 
 from django.db import migrations
 
+from core.text import clean_text
+
+TEXT_FIELDS = ["first_name", "last_name", "patient_first_name", "insurance_carrier"]
+
 
 def carry_over(apps, schema_editor):
-    """Each lead gets an intake id and its form token becomes a form nonce (first use); each
-    notification's delivery state moves to a dispatch of its own, keeping whether it was sent."""
+    """Each lead gets an intake id, its form token becomes a form nonce (first use) and its names
+    are cleaned; each notification's delivery state moves to a dispatch of its own."""
     Lead = apps.get_model("admissions", "Lead")
     Notification = apps.get_model("admissions", "Notification")
     Dispatch = apps.get_model("admissions", "Dispatch")
@@ -13,7 +17,10 @@ def carry_over(apps, schema_editor):
         lead.intake_id = uuid.uuid4().hex
         if lead.submission_token:
             lead.form_nonce, lead.form_nonce_use = lead.submission_token, 1
-        lead.save(update_fields=["intake_id", "form_nonce", "form_nonce_use"])
+        # Names stored before they were cleaned may hold direction overrides shown raw in admin.
+        for name in TEXT_FIELDS:
+            setattr(lead, name, clean_text(getattr(lead, name)))
+        lead.save(update_fields=["intake_id", "form_nonce", "form_nonce_use", *TEXT_FIELDS])
     for notification in Notification.objects.iterator():
         parts = [
             notification.purpose,

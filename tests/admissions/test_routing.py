@@ -131,3 +131,14 @@ def test_an_urgent_lead_reaches_everyone_on_call_and_the_supervisors_at_once(set
         "blair@resilience.example",
         "chief@resilience.example",
     ]
+
+
+def test_a_shift_reads_in_the_center_s_time():
+    # Reproduced: a 6 p.m. shift in Boston read "23:00" (UTC) in admin.
+    shift = OnCallShiftFactory(
+        staff_member__username="alex",
+        starts_at=datetime(2026, 11, 24, 18, 0, tzinfo=BOSTON),
+        ends_at=datetime(2026, 11, 25, 8, 0, tzinfo=BOSTON),
+    )
+
+    assert str(shift) == "alex on call from 2026-11-24 18:00"

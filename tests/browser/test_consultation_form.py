@@ -1,9 +1,10 @@
 """The consultation form works with the keyboard alone, and its errors are easy to find."""
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from admissions.models import Lead
+from admissions.models import FloodEpisode, Lead
 from tests.browser.test_accessibility import WCAG_A_AND_AA
 
 ANSWERS = {
@@ -92,3 +93,53 @@ def test_after_an_urgent_request_the_thank_you_page_is_accessible_and_puts_988_f
     expect(urgent.get_by_role("link", name="call 911")).to_have_attribute("href", "tel:911")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def during_a_flood():
+    FloodEpisode.objects.create(leads_in_window_at_start=100)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_during_a_flood_the_form_checks_the_browser_by_itself_and_the_request_is_not_held(
+    page, width
+):
+    during_a_flood()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/get-help/")
+    status = page.get_by_role("status").filter(has_text="Automatic spam check")
+    expect(status).to_contain_text("Done.", timeout=20_000)
+
+    tab_to(page, lambda element: element["name"] == "for_whom")
+    page.keyboard.press("Space")
+    for name, answer in ANSWERS.items():
+        tab_to(page, lambda element, name=name: element["name"] == name)
+        page.keyboard.type(answer)
+    tab_to(page, lambda element: element["name"] == "consent")
+    page.keyboard.press("Space")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()
+    page.wait_for_timeout(2100)
+    tab_to(page, lambda element: element["type"] == "submit")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    lead = Lead.objects.get()
+    assert not lead.is_held  # the solved check let it through as usual
+
+
+def test_during_a_flood_without_javascript_the_request_is_kept_for_review(browser, live_server):
+    during_a_flood()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/get-help/")
+    page.get_by_label("Me", exact=True).check()
+    page.get_by_label("Your first name").fill("Jordan")
+    page.get_by_label("Your last name").fill("Avery")
+    page.get_by_label("Phone number").fill("617 555 0188")
+    page.get_by_label("I agree that Resilience may contact me", exact=False).check()
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    assert Lead.objects.get().held_reason == "flood"
+    context.close()
