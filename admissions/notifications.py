@@ -275,7 +275,7 @@ def send_digests(
         leads = {lead.pk: lead for lead, _ in pairs}
         with transaction.atomic():
             untold = list(
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
                     purpose=purpose,
                     channel=channel.name,

@@ -2,7 +2,6 @@
 
 import logging
 
-from celery import current_app
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -15,20 +14,21 @@ def publish_quickly(task, *args) -> bool:
     block for a long time when Redis is unreachable. Returns False when the task was not
     queued, which the caller must be able to recover from (a periodic sweep, for instance).
     """
-    if current_app.conf.task_always_eager:
+    app = task.app
+    if app.conf.task_always_eager:
         # No broker (local development): run it here, once. Retrying on the spot would only
         # hold up the page; a failure is logged and the lead stays unfinished.
         task.apply(args=args, retries=task.max_retries or 0)
         return True
     timeout = settings.PUBLISH_TIMEOUT_SECONDS
     transport_options = {
-        **current_app.conf.broker_transport_options,
+        **app.conf.broker_transport_options,
         "socket_connect_timeout": timeout,
         "socket_timeout": timeout,
         "max_retries": 0,
     }
     try:
-        with current_app.connection_for_write(
+        with app.connection_for_write(
             connect_timeout=timeout, transport_options=transport_options
         ) as connection:
             task.apply_async(args=args, connection=connection, retry=False)

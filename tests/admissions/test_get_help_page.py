@@ -275,3 +275,12 @@ def test_the_form_page_is_never_cached(client):
     response = client.get("/get-help/")
 
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("typed", ["(617) 555-0188 ext. 42", "617-555-0188 x42", "6175550188#42"])
+def test_a_phone_extension_typed_into_the_form_is_kept(post_form, typed):
+    response = post_form(form_data(phone=typed))
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.phone.as_e164, lead.phone_extension) == ("+16175550188", "42")

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from admissions import services
 from admissions.models import Lead
-from resilience.celery import app as celery_app
-from tests.admissions.broker import using_broker
+from tests.admissions.broker import configure_broker, using_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def redis_down(request, settings):
 
 def redis_is_back():
     # Tasks run in-process again, as a worker would run them once it can reach Redis.
-    celery_app.conf.task_always_eager = True
+    configure_broker(task_always_eager=True)
 
 
 def test_the_request_is_stored_and_the_page_answers_within_a_second(post_form, redis_down):
