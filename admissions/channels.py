@@ -41,7 +41,9 @@ def send_email(recipient: str, message: OutgoingMessage) -> None:
     try:
         email.send()
     except SMTPRecipientsRefused as error:
-        raise PermanentDeliveryError(f"the mail server refused the address: {error}") from error
+        # Only the codes: the server's reply names the address, which may be a requester's.
+        codes = sorted({code for code, _ in error.recipients.values()})
+        raise PermanentDeliveryError(f"the mail server refused the address {codes}") from error
     except SMTPResponseException as error:
         if 500 <= error.smtp_code < 600:  # 5xx replies are final; 4xx ones are worth a retry
             raise PermanentDeliveryError(f"the mail server said {error.smtp_code}") from error

@@ -115,7 +115,11 @@ class LeadQuerySet(models.QuerySet):
         return self.in_pipeline().filter(followed_up_at__isnull=True)
 
     def held_for_review(self):
-        return self.exclude(held_reason="").exclude(status=Status.CLOSED)
+        return (
+            self.exclude(held_reason="")
+            .exclude(status=Status.CLOSED)
+            .filter(contacted_at__isnull=True)
+        )
 
     def recent_with_contact_details(self, *, phone, email: str, since: datetime):
         matches = Q(phone=phone)
@@ -142,7 +146,7 @@ class Lead(models.Model):
 
     # How to reach them.
     phone = PhoneNumberField(db_index=True)
-    phone_extension = models.CharField(max_length=20, blank=True)
+    phone_extension = models.CharField(max_length=20, blank=True, default="", db_default="")
     email = models.EmailField(blank=True, db_index=True)
     preferred_contact = models.CharField(max_length=8, choices=ContactMethod.choices)
     best_time = models.CharField(max_length=12, choices=BestTime.choices, default=BestTime.ANY)
@@ -183,7 +187,9 @@ class Lead(models.Model):
         max_length=200, blank=True, help_text="The words in the message that marked it urgent."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
-    close_outcome = models.CharField(max_length=24, choices=CloseOutcome.choices, blank=True)
+    close_outcome = models.CharField(
+        max_length=24, choices=CloseOutcome.choices, blank=True, default="", db_default=""
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,10 +203,16 @@ class Lead(models.Model):
         max_length=16,
         choices=HoldReason.choices,
         blank=True,
+        default="",
+        db_default="",
         help_text="Stored but not announced: someone reviews it, then releases it or closes it.",
     )
     bot_signals = models.CharField(
-        max_length=100, blank=True, help_text="Why the request looked automated."
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why the request looked automated.",
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -241,10 +253,16 @@ class Lead(models.Model):
 
     # Exactly once: the same request sent twice (a double click, a resent form, a spooled request
     # stored after a database outage) has the same intake_id and finds the lead already made.
-    intake_id = models.CharField(max_length=64, unique=True, default=new_intake_id, editable=False)
+    # Null only on leads stored before it existed, or by a process of the previous release still
+    # running during a rolling deploy.
+    intake_id = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, default=new_intake_id, editable=False
+    )
     # The form showing it came from; a few leads per showing at most (a person correcting a
     # field), numbered so that concurrent requests cannot exceed the bound.
-    form_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    form_nonce = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     form_nonce_use = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = LeadQuerySet.as_manager()
@@ -303,6 +321,7 @@ class Purpose(models.TextChoices):
     DAILY_DIGEST = "daily_digest", "Daily digest"
     FLOOD_ALERT = "flood_alert", "Many requests at once"
     DELIVERY_PROBLEM = "delivery_problem", "An address refused our messages"
+    INTAKE_PROBLEM = "intake_problem", "A kept request could not be stored"
 
 
 class DispatchQuerySet(models.QuerySet):
@@ -346,6 +365,9 @@ class Dispatch(models.Model):
     # Set when the recipient was refused for good (no such address), or after days of failures:
     # never tried again.
     given_up_at = models.DateTimeField(null=True, blank=True)
+    # Refused for good by the recipient's server (no such mailbox): its address is skipped for
+    # new staff messages for a while, so that they reach someone else.
+    refused = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
 

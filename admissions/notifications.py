@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from enum import Enum
 from functools import partial
 from urllib.parse import urlsplit
@@ -76,22 +77,24 @@ class Delivery(Enum):
 
 
 def recipients_for(audience: Audience) -> list[tuple[NotificationChannel, str]]:
-    """(channel, address) pairs for the audience, leaving out addresses that refused our
-    messages recently. With nobody left, the team inbox: every staff message must land."""
+    """(channel, address) pairs for the audience, leaving out staff addresses that refused our
+    messages recently (never the team inbox). With nobody left, the team inbox: every staff
+    message must land."""
+    inbox = team_inbox()
     undeliverable = set(
-        Dispatch.objects.filter(given_up_at__gte=timezone.now() - UNDELIVERABLE_FOR).values_list(
-            "channel", "recipient"
-        )
-    )
+        Dispatch.objects.filter(
+            refused=True,
+            purpose__in=STAFF_PURPOSES,
+            given_up_at__gte=timezone.now() - UNDELIVERABLE_FOR,
+        ).values_list("channel", "recipient")
+    ) - {(channel.name, recipient) for channel, recipient in inbox}
     pairs = [
         (channel, recipient)
         for channel in staff_channels()
         for recipient in channel.recipients(audience)
         if (channel.name, recipient) not in undeliverable
     ]
-    if not pairs and not audience.team_inbox:
-        return team_inbox()
-    return pairs
+    return pairs or inbox
 
 
 def team_inbox() -> list[tuple[NotificationChannel, str]]:
@@ -103,8 +106,12 @@ def team_inbox() -> list[tuple[NotificationChannel, str]]:
 
 
 def _message_id(purpose: str) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<{purpose}.{uuid.uuid4().hex}@{domain}>"
+    if purpose == Purpose.ACKNOWLEDGMENT:
+        # The sender's own domain: the site's could name the treatment center in the headers.
+        domain = parseaddr(settings.ACKNOWLEDGMENT_FROM_EMAIL)[1].rpartition("@")[2]
+    else:
+        domain = urlsplit(settings.SITE_URL).hostname
+    return f"<{uuid.uuid4().hex}@{domain or 'localhost'}>"
 
 
 def dispatch_once(
@@ -362,7 +369,7 @@ def deliver(dispatch_id: int) -> Delivery:
         _record_sent(dispatch)
         return Delivery.SENT
     if dispatch.created_at < now - GIVE_UP_AFTER:
-        _give_up(dispatch, "still failing after days of retries")
+        _give_up(dispatch, "still failing after days of retries", refused=False)
         return Delivery.GIVEN_UP
     message = OutgoingMessage(
         subject=dispatch.subject,
@@ -378,7 +385,7 @@ def deliver(dispatch_id: int) -> Delivery:
         _record_failure(dispatch, "stopped by the task's time limit", now)
         raise
     except PermanentDeliveryError as error:
-        _give_up(dispatch, str(error))
+        _give_up(dispatch, str(error), refused=True)
         return Delivery.GIVEN_UP
     except Exception as error:  # any other failure of any channel: retry later
         _record_failure(dispatch, f"{type(error).__name__}: {error}", now)
@@ -435,9 +442,9 @@ def _record_failure(dispatch: Dispatch, error: str, now: datetime) -> None:
     )
 
 
-def _give_up(dispatch: Dispatch, error: str) -> None:
+def _give_up(dispatch: Dispatch, error: str, *, refused: bool) -> None:
     Dispatch.objects.filter(pk=dispatch.pk).update(
-        given_up_at=timezone.now(), claimed_until=None, last_error=error[:500]
+        given_up_at=timezone.now(), claimed_until=None, last_error=error[:500], refused=refused
     )
     logger.error(
         "Gave up on dispatch #%s (%s, %s): %s",
@@ -446,7 +453,7 @@ def _give_up(dispatch: Dispatch, error: str) -> None:
         dispatch.channel,
         error,
     )
-    if dispatch.purpose in STAFF_PURPOSES:
+    if refused and dispatch.purpose in STAFF_PURPOSES:
         _report_undeliverable(dispatch, error)
 
 

@@ -101,9 +101,11 @@ def _counter_to_find(difficulty: Difficulty) -> int:
     return secrets.randbelow(difficulty.max_counter)
 
 
-def solution_is_valid(payload: str | None) -> bool:
+def solution_is_valid(payload: str | None, *, used_by: str = "") -> bool:
     """Whether `payload` (the widget's base64 JSON) solves a challenge we issued, unexpired and
-    never accepted before. Never raises, whatever was posted."""
+    never accepted before, except by the same `used_by` (the form showing it came with: a double
+    click sends the same payload twice, and both copies must be judged alike). Never raises,
+    whatever was posted."""
     if not payload or not isinstance(payload, str) or len(payload) > MAX_PAYLOAD_LENGTH:
         return False
     try:
@@ -116,15 +118,21 @@ def solution_is_valid(payload: str | None) -> bool:
     # Verified, so the payload is ours: its signature and expiry are well formed.
     decoded = json.loads(base64.b64decode(payload))
     return _first_use(
-        decoded["challenge"]["signature"], decoded["challenge"]["parameters"]["expiresAt"]
+        decoded["challenge"]["signature"],
+        decoded["challenge"]["parameters"]["expiresAt"],
+        used_by,
     )
 
 
-def _first_use(challenge_signature: str, expires_at: int) -> bool:
-    """Mark a challenge as used; False if it already was (a replayed payload)."""
+def _first_use(challenge_signature: str, expires_at: int, used_by: str) -> bool:
+    """Mark a challenge as used; False if it already was (a replayed payload), unless by the
+    same user of it."""
     remember_for = max(1, int(expires_at - time.time()) + _REPLAY_GUARD_MARGIN_SECONDS)
+    key = f"proof-of-work:used:{challenge_signature}"
     try:
-        return cache.add(f"proof-of-work:used:{challenge_signature}", True, remember_for)
+        if cache.add(key, used_by or True, remember_for):
+            return True
+        return bool(used_by) and cache.get(key) == used_by
     except Exception:  # each cache backend raises its own connection errors
         # Fail open: a person's request matters more than stopping a replay while Redis is down.
         logger.warning("Proof of work accepted without the replay check: the cache is unreachable")

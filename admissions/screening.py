@@ -26,12 +26,12 @@ def proof_of_work_required(request, *, flood_engaged: bool) -> bool:
     return flood_engaged or ADDRESS_LIMIT.exceeded(visitor(request))
 
 
-def screen(request, *, flood_engaged: bool) -> Screening:
+def screen(request, *, flood_engaged: bool, form_nonce: str = "") -> Screening:
     """Count this request against its address's limit, and say how it should be stored."""
     over_address_limit = not ADDRESS_LIMIT.hit(visitor(request))
     held_reason = ""
     if (flood_engaged or over_address_limit) and not proof_of_work.solution_is_valid(
-        request.POST.get(proof_of_work.FIELD_NAME)
+        request.POST.get(proof_of_work.FIELD_NAME), used_by=form_nonce
     ):
         held_reason = HoldReason.FLOOD if flood_engaged else HoldReason.ADDRESS_LIMIT
     # Browsers' autofill and password managers do fill hidden fields now and then: a filled

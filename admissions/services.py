@@ -355,6 +355,11 @@ def follow_up_lead(lead_id: int) -> None:
     failures += acknowledge_requester(lead)
     if failures:
         raise NotificationsNotSentError(f"{failures} notification(s) for lead #{lead.pk} not sent")
+    # Nothing failed that a retry could help, yet staff are not told (every address refused):
+    # the sweep tries again, less and less often, rather than every minute.
+    Lead.objects.filter(pk=lead.pk, followed_up_at__isnull=True).update(
+        follow_up_due_by=timezone.now() + _requeue_wait(lead.created_at, timezone.now())
+    )
 
 
 def _mark_followed_up_if_staff_told(lead: Lead) -> None:
@@ -441,11 +446,12 @@ def escalate_overdue_leads() -> int:
 def _lead_rounds_nobody_was_told(due: list[tuple[Lead, int]]) -> list[tuple[Lead, int]]:
     rounds = {lead.pk: round_ for lead, round_ in due}
     told = defaultdict(bool)
-    for lead_id, round_, given_up in Notification.objects.filter(
+    for lead_id, round_, dispatch_id, given_up in Notification.objects.filter(
         purpose=Purpose.ESCALATION, lead__in=list(rounds)
-    ).values_list("lead_id", "round", "dispatch__given_up_at"):
+    ).values_list("lead_id", "round", "dispatch_id", "dispatch__given_up_at"):
+        # Not yet in a digest (another run holds it) does not count as told.
         if rounds[lead_id] == round_:
-            told[lead_id] |= given_up is None
+            told[lead_id] |= dispatch_id is not None and given_up is None
     return [(lead, round_) for lead, round_ in due if not told[lead.pk]]
 
 
@@ -474,6 +480,23 @@ def send_daily_digest() -> int:
         Purpose.DAILY_DIGEST,
         Audience(staff=supervisors()),
         lambda: render_lead_list("daily_digest", [(lead, 0) for lead in waiting], extra),
+    )
+
+
+def report_set_aside_requests(count: int) -> int:
+    """Requests kept during a database outage that could not be stored: the team must know at
+    once (they are kept, encrypted, until an engineer puts them back)."""
+    from django.template.loader import render_to_string
+
+    context = {"count": count}
+    return send_once_to_each(
+        f"{Purpose.INTAKE_PROBLEM}:{timezone.localdate().isoformat()}",
+        Purpose.INTAKE_PROBLEM,
+        Audience(staff=supervisors(), team_inbox=True),
+        lambda: (
+            render_to_string("admissions/email/intake_problem_subject.txt", context),
+            render_to_string("admissions/email/intake_problem.txt", context),
+        ),
     )
 
 
@@ -526,7 +549,11 @@ def sweep_unfinished_follow_ups() -> list[int]:
     now = timezone.now()
     lead_ids = list(
         Lead.objects.follow_up_unfinished()
-        .filter(created_at__gte=now - FOLLOW_UP_GIVE_UP_AFTER)
+        # A lead released from review after days has never been tried: it is not given up.
+        .filter(
+            Q(created_at__gte=now - FOLLOW_UP_GIVE_UP_AFTER)
+            | Q(follow_up_attempted_at__isnull=True)
+        )
         .filter(
             Q(follow_up_due_by__lt=now)
             | Q(follow_up_due_by__isnull=True, created_at__lte=now - FOLLOW_UP_GRACE)

@@ -18,11 +18,11 @@ from datetime import datetime
 from functools import cache
 
 import redis
+from celery.exceptions import SoftTimeLimitExceeded
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
-
-from core.database import DATABASE_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ WAITING = "admissions:intake-spool"
 # Items being stored; put back on WAITING if whoever was storing them died.
 STORING = "admissions:intake-spool:storing"
 # Items that could not be decrypted or stored for another reason than the database: kept,
-# encrypted, for a person to look at, never retried blindly (logged as errors when set aside).
+# encrypted, never retried blindly. Staff are told; `manage.py intake_spool --retry` puts them
+# back once the cause is fixed.
 SET_ASIDE = "admissions:intake-spool:set-aside"
 DRAIN_LOCK = "admissions:intake-spool:lock"
 DRAIN_LOCK_SECONDS = 120
@@ -117,7 +118,7 @@ def drain(limit: int = 500) -> int:
     lock = secrets.token_hex(8)
     if not client.set(DRAIN_LOCK, lock, nx=True, ex=DRAIN_LOCK_SECONDS):
         return 0
-    stored = 0
+    stored = set_aside = 0
     try:
         # With the lock held nobody else is storing: whatever is in STORING was left by a
         # drainer that died, possibly after storing it (storing it again returns that lead).
@@ -129,15 +130,19 @@ def drain(limit: int = 500) -> int:
                 break
             try:
                 _store(services, _decrypted(token))
-            except DATABASE_UNREACHABLE:
+            except (DatabaseError, SoftTimeLimitExceeded) as error:
+                # Unreachable, read-only during a failover, slow: the next run tries again.
                 client.lmove(STORING, WAITING, "LEFT", "RIGHT")
-                logger.warning("Spooled requests wait: the database is still unreachable")
+                logger.warning("Spooled requests wait: %s", type(error).__name__)
+                if isinstance(error, SoftTimeLimitExceeded):
+                    raise
                 break
             except Exception:
                 # Not the database: retrying would fail the same way and hold up the others.
                 client.lpush(SET_ASIDE, token)
                 client.lrem(STORING, 1, token)
                 logger.exception("A spooled request could not be stored; set aside for review")
+                set_aside += 1
                 continue
             client.lrem(STORING, 1, token)
             stored += 1
@@ -146,7 +151,23 @@ def drain(limit: int = 500) -> int:
             client.delete(DRAIN_LOCK)
     if stored:
         logger.warning("Stored %s spooled consultation request(s)", stored)
+    if set_aside:
+        services.report_set_aside_requests(set_aside_count())
     return stored
+
+
+def set_aside_count() -> int:
+    client = _client()
+    return 0 if client is None else client.llen(SET_ASIDE)
+
+
+def retry_set_aside() -> int:
+    """Put requests set aside back in the queue (once whatever stopped them is fixed)."""
+    client = _client()
+    moved = 0
+    while client is not None and client.lmove(SET_ASIDE, WAITING, "RIGHT", "LEFT"):
+        moved += 1
+    return moved
 
 
 def _decrypted(token: bytes) -> dict:

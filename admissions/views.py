@@ -68,7 +68,7 @@ def _receive(request):
         # A double click or a resent page: the lead exists, and it is not counted again.
         if lead := services.lead_already_received(intake_id):
             return _received(lead.is_urgent)
-        how = screening.screen(request, flood_engaged=flood.engaged())
+        how = screening.screen(request, flood_engaged=flood.engaged(), form_nonce=nonce)
         lead = services.receive_consultation_request(
             consultation,
             attribution=attribution,
@@ -80,14 +80,18 @@ def _receive(request):
     except services.FormTokenUsedUpError:
         logger.warning("Consultation form: token used up; nothing stored")
         return _form_page(request, _with_new_token(request, form), please_resend=True)
-    except DATABASE_UNREACHABLE:
+    except Exception as error:
+        # The database is unreachable (a failover), or refused this one statement (a read-only
+        # replica, a bug): either way the request is kept, and stored once it can be.
+        if not isinstance(error, DATABASE_UNREACHABLE):
+            logger.exception("Could not store a consultation request; spooling it")
         kept = spool.keep(
             consultation,
             attribution=attribution,
             form_nonce=nonce,
             intake_id=intake_id,
             received_at=received_at,
-            screening=how or screening.screen(request, flood_engaged=False),
+            screening=how or screening.screen(request, flood_engaged=False, form_nonce=nonce),
         )
         if not kept:
             # Nothing could keep it: say so plainly, with the phone, and keep what they typed.

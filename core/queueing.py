@@ -2,6 +2,7 @@
 
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def publish_quickly(task, *args) -> bool:
             connect_timeout=timeout, transport_options=transport_options
         ) as connection:
             task.apply_async(args=args, connection=connection, retry=False)
+    except SoftTimeLimitExceeded:
+        raise  # the task running this must stop, not publish on
     except Exception:  # whatever the broker or transport raises, the caller carries on
         logger.warning("Could not queue %s", task.name)
         return False

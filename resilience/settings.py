@@ -241,7 +241,11 @@ for _key in INTAKE_SPOOL_KEYS:
         raise ImproperlyConfigured(
             "INTAKE_SPOOL_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes)."
         ) from None
-INTAKE_SPOOL_REDIS_URL = REDIS_URL
+# Where the spool lives. Default: REDIS_URL. It must not lose keys: a Redis with
+# maxmemory-policy noeviction and appendonly yes (a cache configured to evict is not).
+INTAKE_SPOOL_REDIS_URL = env.url(
+    "INTAKE_SPOOL_REDIS_URL", default=REDIS_URL, schemes=("redis", "rediss")
+)
 # How staff hear about leads: dotted paths of admissions.channels.NotificationChannel classes.
 ADMISSIONS_STAFF_CHANNELS = env.list(
     "ADMISSIONS_STAFF_CHANNELS", default=["admissions.channels.EmailChannel"]

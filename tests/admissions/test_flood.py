@@ -67,7 +67,9 @@ def test_crossing_the_threshold_alerts_supervisors_once_and_holds_what_follows(c
 
 def test_during_a_flood_a_solved_proof_of_work_is_followed_up_as_usual(post_form, monkeypatch):
     many_visitors(post_form, 10)
-    monkeypatch.setattr(proof_of_work, "solution_is_valid", lambda payload: payload == "solved")
+    monkeypatch.setattr(
+        proof_of_work, "solution_is_valid", lambda payload, **_: payload == "solved"
+    )
     announced = len(mail.outbox)
 
     many_visitors(post_form, 1, start=50, altcha="solved")
@@ -144,3 +146,11 @@ def test_an_urgent_request_with_a_bot_signal_is_held_and_escalated_not_closed(ti
     (reminder,) = [m for m in mail.outbox if "Not contacted yet" in m.subject]
     assert "held for review" in reminder.body
     assert reminder.subject.startswith("URGENT")
+
+
+def test_a_held_request_someone_has_called_is_no_longer_counted_as_held():
+    lead = LeadFactory(held_reason=HoldReason.FLOOD)
+
+    services.record_contact(lead, by=SupervisorFactory())
+
+    assert not Lead.objects.held_for_review().exists()

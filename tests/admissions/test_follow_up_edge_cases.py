@@ -180,3 +180,62 @@ def test_a_failing_acknowledgment_is_finished_by_the_sweep_after_staff_were_told
     assert [m.to for m in mail.outbox if "We received your request" in m.subject] == [
         ["jordan.avery@example.org"]
     ]
+
+
+@pytest.mark.django_db
+def test_a_refusal_from_the_inbox_never_takes_the_inbox_off_new_leads(settings):
+    # Reproduced: one 550 from the inbox (a content filter, say) and the next lead, with nobody
+    # on call and no supervisors, was announced to nobody.
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.RefuseAddressesBackend"
+    flaky_email.refused_addresses.clear()
+    flaky_email.refused_addresses.add(INBOX)
+    services.follow_up_lead(LeadFactory(email="").pk)
+    flaky_email.refused_addresses.clear()  # the filter let go
+
+    second = LeadFactory(email="")
+    services.follow_up_lead(second.pk)
+
+    assert [m.to for m in mail.outbox] == [[INBOX]]
+    assert Lead.objects.get(pk=second.pk).followed_up_at is not None
+
+
+@pytest.mark.django_db
+def test_with_nobody_reachable_the_follow_up_backs_off_instead_of_running_every_minute(settings):
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.RefuseAddressesBackend"
+    flaky_email.refused_addresses.clear()
+    flaky_email.refused_addresses.add(INBOX)
+    lead = LeadFactory(email="", created_at=timezone.now() - timedelta(hours=2))
+
+    services.follow_up_lead(lead.pk)  # nothing left that a retry could help
+
+    due = Lead.objects.get(pk=lead.pk).follow_up_due_by - timezone.now()
+    assert due > timedelta(minutes=30) - timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_a_refused_requester_address_is_never_written_to_the_logs(settings, caplog):
+    settings.EMAIL_BACKEND = "tests.admissions.flaky_email.RefuseRequesterBackend"
+    lead = services.receive_consultation_request(
+        consultation_request(email="nobody@example.org", preferred_contact=ContactMethod.EMAIL)
+    )
+
+    services.follow_up_lead(lead.pk)
+
+    acknowledgment = lead.notifications.get(purpose=Purpose.ACKNOWLEDGMENT).dispatch
+    assert acknowledgment.given_up_at and "550" in acknowledgment.last_error
+    assert "nobody@example.org" not in acknowledgment.last_error
+    assert "nobody@example.org" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_acknowledgment_s_message_id_names_the_sender_s_domain_not_the_site_s(settings):
+    settings.SITE_URL = "https://www.resilience-recovery.example"
+    settings.ACKNOWLEDGMENT_FROM_EMAIL = "Jordan at Harbor <hello@harbor-notes.example>"
+    lead = services.receive_consultation_request(
+        consultation_request(preferred_contact=ContactMethod.EMAIL)
+    )
+
+    services.follow_up_lead(lead.pk)
+
+    (acknowledgment,) = [m for m in mail.outbox if m.to == ["jordan.avery@example.org"]]
+    assert acknowledgment.extra_headers["Message-ID"].endswith("@harbor-notes.example>")

@@ -319,3 +319,11 @@ class TestPartial:
         assert "style" not in html
         assert 'data-worker-url="/static/vendor/altcha/pbkdf2.js"' in html
         assert "http" not in html
+
+
+def test_a_double_click_sends_the_same_payload_twice_and_both_are_judged_alike():
+    payload = encode(solve(new_challenge()))
+
+    assert solution_is_valid(payload, used_by="form-1") is True
+    assert solution_is_valid(payload, used_by="form-1") is True  # the same form, a second click
+    assert solution_is_valid(payload, used_by="form-2") is False  # a replay from elsewhere

@@ -44,7 +44,9 @@ def test_past_the_limit_the_form_asks_for_a_proof_of_work(client, post_form):
 
 def test_past_the_limit_a_solved_proof_of_work_is_followed_up_as_usual(post_form, monkeypatch):
     send(post_form, 5)
-    monkeypatch.setattr(proof_of_work, "solution_is_valid", lambda payload: payload == "solved")
+    monkeypatch.setattr(
+        proof_of_work, "solution_is_valid", lambda payload, **_: payload == "solved"
+    )
 
     response = post_form(form_data(altcha="solved"))
 

@@ -5,14 +5,17 @@ down too is the person told, on a 503 page with the phone, that nothing was sent
 import json
 from contextlib import contextmanager
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from cryptography.fernet import Fernet
 from django.core import mail
-from django.db import OperationalError, connection
+from django.core.management import call_command
+from django.db import InternalError, OperationalError, connection
 from django.utils import timezone
 
-from admissions import spool
+from admissions import services, spool
 from admissions.models import Lead
 from tests.admissions.conftest import form_data
 
@@ -204,3 +207,81 @@ def test_the_form_page_is_a_503_when_neither_can_take_requests(client, no_spool)
 
     assert response.status_code == 503
     assert "We can’t take requests online right now" in response.content.decode()
+
+
+# --- Whatever goes wrong, the request is kept ------------------------------------------------
+
+
+def refused_as_read_only(*args, **kwargs):
+    # A pooled connection still on the old primary during a failover.
+    raise InternalError("cannot execute INSERT in a read-only transaction")
+
+
+def test_any_database_error_while_storing_spools_the_request(client, spool_redis, monkeypatch):
+    monkeypatch.setattr(services, "receive_consultation_request", refused_as_read_only)
+
+    response = client.post("/get-help/", form_data())
+
+    assert response.status_code == 302
+    assert spool.waiting_count() == 1
+
+
+def test_without_a_spool_any_error_while_storing_is_a_503_form_page_never_a_500(
+    client, no_spool, monkeypatch
+):
+    monkeypatch.setattr(services, "receive_consultation_request", refused_as_read_only)
+
+    response = client.post("/get-help/", form_data())
+
+    assert response.status_code == 503
+    assert 'value="Jordan"' in response.content.decode()
+
+
+def test_a_database_still_refusing_writes_keeps_the_request_waiting(
+    client, spool_redis, monkeypatch
+):
+    post_during_outage(client)
+    monkeypatch.setattr(services, "receive_consultation_request", refused_as_read_only)
+
+    assert spool.drain() == 0
+
+    assert (spool.waiting_count(), spool.set_aside_count()) == (1, 0)
+
+
+def test_a_drain_stopped_by_its_time_limit_puts_the_request_back(client, spool_redis, monkeypatch):
+    post_during_outage(client)
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(services, "receive_consultation_request", slow)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        spool.drain()
+
+    assert (spool.waiting_count(), spool.set_aside_count()) == (1, 0)
+
+
+def test_a_request_set_aside_is_reported_to_staff_and_can_be_put_back(
+    client, spool_redis, monkeypatch, settings
+):
+    settings.ADMISSIONS_INBOX_EMAIL = "admissions@resilience.example"
+    post_during_outage(client)
+    real_receive = services.receive_consultation_request
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in this release")
+
+    monkeypatch.setattr(services, "receive_consultation_request", broken)
+    spool.drain()
+    assert spool.set_aside_count() == 1
+    (report,) = [m for m in mail.outbox if "kept but not stored" in m.subject]
+    assert report.to == ["admissions@resilience.example"]
+    assert "Jordan" not in report.body
+
+    monkeypatch.setattr(services, "receive_consultation_request", real_receive)  # fixed
+    output = StringIO()
+    call_command("intake_spool", "--retry", stdout=output)
+
+    assert Lead.objects.count() == 1
+    assert "Waiting: 0; set aside: 0." in output.getvalue()

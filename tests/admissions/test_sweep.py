@@ -35,7 +35,9 @@ def test_only_unfinished_leads_past_the_grace_period_are_queued_again(queued):
     lost = LeadFactory(created_at=minutes_ago(5))
     LeadFactory(created_at=timezone.now() - timedelta(seconds=30))  # its task may be on its way
     LeadFactory(created_at=minutes_ago(5), followed_up_at=timezone.now())
-    LeadFactory(created_at=minutes_ago(8 * 24 * 60))  # a week on, a person must look at it
+    LeadFactory(  # tried for a week: a person must look at it
+        created_at=minutes_ago(8 * 24 * 60), follow_up_attempted_at=minutes_ago(60)
+    )
 
     assert services.sweep_unfinished_follow_ups() == [lost.pk]
     assert queued == [("follow_up_lead", lost.pk)]
@@ -144,3 +146,12 @@ def test_a_message_nobody_is_sending_is_queued_again(queued, time_machine):
     services.sweep_unfinished_follow_ups()  # a minute later: not queued twice
 
     assert queued == [("deliver_dispatch", stuck.pk)]
+
+
+def test_a_request_released_from_review_after_a_week_is_still_followed_up(queued, admin_user):
+    lead = LeadFactory(created_at=minutes_ago(8 * 24 * 60), held_reason=HoldReason.FLOOD)
+    services.release_held_lead(lead, by=admin_user)  # its on-commit queueing was lost
+
+    Lead.objects.filter(pk=lead.pk).update(follow_up_due_by=minutes_ago(1))
+
+    assert services.sweep_unfinished_follow_ups() == [lead.pk]

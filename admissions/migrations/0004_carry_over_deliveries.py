@@ -1,5 +1,3 @@
-import uuid
-
 from django.db import migrations
 
 from core.text import clean_text
@@ -8,20 +6,22 @@ TEXT_FIELDS = ["first_name", "last_name", "patient_first_name", "insurance_carri
 
 
 def carry_over(apps, schema_editor):
-    """Each lead gets an intake id, its form token becomes a form nonce (first use) and its names
-    are cleaned; each notification's delivery state moves to a dispatch of its own."""
+    """Form tokens become form nonces (first use) and names are cleaned of direction overrides.
+
+    A notification already sent (or given up) gets a dispatch recording that, so it is never sent
+    again. One still pending keeps no dispatch: the new code makes and sends a proper one.
+    """
     Lead = apps.get_model("admissions", "Lead")
     Notification = apps.get_model("admissions", "Notification")
     Dispatch = apps.get_model("admissions", "Dispatch")
     for lead in Lead.objects.iterator():
-        lead.intake_id = uuid.uuid4().hex
         if lead.submission_token:
             lead.form_nonce, lead.form_nonce_use = lead.submission_token, 1
-        # Names stored before they were cleaned may hold direction overrides shown raw in admin.
         for name in TEXT_FIELDS:
             setattr(lead, name, clean_text(getattr(lead, name)))
-        lead.save(update_fields=["intake_id", "form_nonce", "form_nonce_use", *TEXT_FIELDS])
-    for notification in Notification.objects.iterator():
+        lead.save(update_fields=["form_nonce", "form_nonce_use", *TEXT_FIELDS])
+    done = Notification.objects.exclude(sent_at=None, given_up_at=None)
+    for notification in done.iterator():
         parts = [
             notification.purpose,
             notification.lead_id,
@@ -29,7 +29,7 @@ def carry_over(apps, schema_editor):
             notification.channel,
             notification.recipient,
         ]
-        dispatch = Dispatch.objects.create(
+        notification.dispatch = Dispatch.objects.create(
             purpose=notification.purpose,
             channel=notification.channel,
             recipient=notification.recipient,
@@ -44,7 +44,6 @@ def carry_over(apps, schema_editor):
             attempts=notification.attempts,
             last_error=notification.last_error,
         )
-        notification.dispatch = dispatch
         notification.save(update_fields=["dispatch"])
 
 
