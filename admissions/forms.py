@@ -20,7 +20,7 @@ from admissions.models import (
     Subscriber,
 )
 from admissions.services import ConsultationRequest
-from core.database import DATABASE_UNREACHABLE
+from core.db.outage import DATABASE_UNREACHABLE
 from programs.models import Program
 
 logger = logging.getLogger(__name__)

@@ -76,7 +76,7 @@ def _secret() -> bytes:
 def difficulty_is_hard() -> bool:
     """Hard while the flood guard is engaged: then a script pays more for every request."""
     from admissions import flood
-    from core.database import DATABASE_UNREACHABLE
+    from core.db.outage import DATABASE_UNREACHABLE
 
     try:
         return flood.engaged()

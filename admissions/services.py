@@ -49,7 +49,7 @@ from admissions.notifications import (
 )
 from admissions.priority import urgent_terms
 from admissions.routing import next_in_rotation, on_call_staff, supervisors
-from core.database import DATABASE_UNREACHABLE
+from core.db.outage import DATABASE_UNREACHABLE
 from core.queueing import publish_quickly
 from core.text import clean_text
 from programs.models import Program

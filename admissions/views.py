@@ -14,7 +14,7 @@ from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
 from admissions.forms import ConsultationRequestForm, published_program_choices
 from admissions.priority import urgent_terms
-from core.database import DATABASE_UNREACHABLE
+from core.db.outage import DATABASE_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -60,23 +60,20 @@ def _receive(request):
         return _form_page(request, _with_new_token(request, form), please_resend=True)
 
     consultation = form.consultation_request()
-    intake_id = services.intake_id_for(consultation, nonce)
-    attribution = attribution_from_request(request)
-    received_at = timezone.now()
+    # What the request is stored with, whether now or from the spool later.
+    intake = {
+        "attribution": attribution_from_request(request),
+        "form_nonce": nonce,
+        "intake_id": services.intake_id_for(consultation, nonce),
+        "received_at": timezone.now(),
+    }
     how = None
     try:
         # A double click or a resent page: the lead exists, and it is not counted again.
-        if lead := services.lead_already_received(intake_id):
+        if lead := services.lead_already_received(intake["intake_id"]):
             return _received(lead.is_urgent)
         how = screening.screen(request, flood_engaged=flood.engaged(), form_nonce=nonce)
-        lead = services.receive_consultation_request(
-            consultation,
-            attribution=attribution,
-            form_nonce=nonce,
-            intake_id=intake_id,
-            received_at=received_at,
-            screening=how,
-        )
+        lead = services.receive_consultation_request(consultation, screening=how, **intake)
     except services.FormTokenUsedUpError:
         logger.warning("Consultation form: token used up; nothing stored")
         return _form_page(request, _with_new_token(request, form), please_resend=True)
@@ -85,14 +82,8 @@ def _receive(request):
         # replica, a bug): either way the request is kept, and stored once it can be.
         if not isinstance(error, DATABASE_UNREACHABLE):
             logger.exception("Could not store a consultation request; spooling it")
-        kept = spool.keep(
-            consultation,
-            attribution=attribution,
-            form_nonce=nonce,
-            intake_id=intake_id,
-            received_at=received_at,
-            screening=how or screening.screen(request, flood_engaged=False, form_nonce=nonce),
-        )
+        how = how or screening.screen(request, flood_engaged=False, form_nonce=nonce)
+        kept = spool.keep(consultation, screening=how, **intake)
         if not kept:
             # Nothing could keep it: say so plainly, with the phone, and keep what they typed.
             return _form_page(request, form, unavailable=True)

@@ -2,6 +2,10 @@
 
 from django.db import InterfaceError, OperationalError
 
+# Errors after which a request is kept elsewhere (admissions.spool) rather than refused: broader
+# than is_database_unreachable, since a deadlock or a timed-out statement must not lose it either.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
 # SQLSTATEs of a connection that failed or was cut, as in a failover: connection exceptions
 # (class 08), and the server shutting down, crashing or not yet accepting connections.
 CONNECTION_EXCEPTION_CLASS = "08"

@@ -61,6 +61,16 @@ def wait_until(
         time.sleep(interval)
 
 
+def eventually(condition: Callable[[], object], *, timeout: float, interval: float = 0.5) -> bool:
+    """Whether `condition` became true within `timeout` seconds (polled every `interval`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
+
+
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     try:
         text = path.read_text(errors="replace")

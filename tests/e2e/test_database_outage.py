@@ -7,21 +7,13 @@ import time
 import httpx
 import pytest
 
+from tests.e2e.processes import eventually
 from tests.e2e.stack import ADMISSIONS_INBOX
 from tests.e2e.visitors import Visitors, outcome_counts
 
 BURST = 40
 PHONE_LINK = 'href="tel:+16175550143"'
 NEW_LEAD = re.compile(r"New consultation request #(\d+)")
-
-
-def wait_until(condition, *, timeout: float, interval: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 @pytest.mark.timeout(240)
@@ -55,7 +47,7 @@ def test_requests_sent_while_the_database_is_down_are_stored_once_it_is_back(
     back_at = time.monotonic()
 
     expected = {result.phone for result in results}
-    assert wait_until(
+    assert eventually(
         lambda: e2e_database.scalar("SELECT count(*) FROM admissions_lead") >= len(expected),
         timeout=60,
     )
@@ -72,7 +64,7 @@ def test_requests_sent_while_the_database_is_down_are_stored_once_it_is_back(
             if (match := NEW_LEAD.search(message.subject))
         }
 
-    assert wait_until(lambda: announced() >= lead_ids, timeout=60)
+    assert eventually(lambda: announced() >= lead_ids, timeout=60)
     told_after = time.monotonic() - back_at
     time.sleep(3)  # anything sent twice would have arrived by now
     new_lead_messages = [

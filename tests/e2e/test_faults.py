@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from tests.e2e.processes import eventually
 from tests.e2e.stack import ADMISSIONS_INBOX
 from tests.e2e.visitors import Visitors
 
@@ -18,15 +19,6 @@ WORKER_CONCURRENCY = 2
 # The promise: every lead notified within five minutes of the last fault ending.
 SPEED_TO_LEAD_LIMIT = 300
 NEW_LEAD = re.compile(r"New consultation request #(\d+)")
-
-
-def wait_until(condition, *, timeout: float, interval: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 @pytest.mark.timeout(600)
@@ -101,7 +93,7 @@ def test_a_thousand_requests_through_a_redis_crash_and_a_killed_worker(
             "SELECT count(*) FROM admissions_lead WHERE followed_up_at IS NULL"
         )
 
-    everyone_told = wait_until(
+    everyone_told = eventually(
         lambda: set(announced()) >= lead_ids, timeout=SPEED_TO_LEAD_LIMIT, interval=1
     )
     by_lead = announced()
@@ -122,7 +114,7 @@ def test_a_thousand_requests_through_a_redis_crash_and_a_killed_worker(
     assert set(by_lead) == lead_ids
     # The record catches up too: a send the killed worker made but could not record is found
     # by the sweep once its claim runs out.
-    assert wait_until(lambda: unfinished() == 0, timeout=180, interval=1), unfinished()
+    assert eventually(lambda: unfinished() == 0, timeout=180, interval=1), unfinished()
     figures["every lead recorded as followed up, after the last fault (s)"] = (
         time.monotonic() - last_fault_ended
     )
