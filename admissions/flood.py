@@ -41,13 +41,12 @@ def open_episode() -> FloodEpisode | None:
 def note_new_lead(received_at: datetime) -> FloodEpisode | None:
     """After a lead is stored: open an episode (and alert supervisors) if the rate crossed the
     threshold. Returns the episode opened, if this call opened one."""
-    if leads_in_window(received_at) < settings.ADMISSIONS_FLOOD_LEADS or engaged():
+    count = leads_in_window(received_at)
+    if count < settings.ADMISSIONS_FLOOD_LEADS or engaged():
         return None
     try:
         with transaction.atomic():
-            episode = FloodEpisode.objects.create(
-                leads_in_window_at_start=leads_in_window(received_at)
-            )
+            episode = FloodEpisode.objects.create(leads_in_window_at_start=count)
             transaction.on_commit(partial(_queue_alert, episode.pk), robust=True)
     except IntegrityError:
         return None  # another process opened it a moment ago

@@ -161,6 +161,14 @@ def _notify_once(lead: Lead, purpose: str, round_: int, channel: str, recipient:
     Notification.objects.filter(pk=notification.pk, dispatch__isnull=True).update(dispatch=dispatch)
 
 
+def render_message(template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) from admissions/email/<template>_subject.txt and <template>.txt."""
+    return (
+        render_to_string(f"admissions/email/{template}_subject.txt", context),
+        render_to_string(f"admissions/email/{template}.txt", context),
+    )
+
+
 def render_lead_message(lead: Lead, purpose: str, round_: int) -> tuple[str, str]:
     # Only these values reach the templates, so no personal or health detail can slip into a
     # message: number, priority, age, and the admin link where staff sign in to see the rest.
@@ -172,9 +180,7 @@ def render_lead_message(lead: Lead, purpose: str, round_: int) -> tuple[str, str
         "round": round_,
         "admin_link": absolute_url(lead.admin_url()),
     }
-    subject = render_to_string(f"admissions/email/{purpose}_subject.txt", context)
-    body = render_to_string(f"admissions/email/{purpose}.txt", context)
-    return subject, body
+    return render_message(purpose, context)
 
 
 # --- Staff messages about one lead -----------------------------------------------------------
@@ -247,10 +253,7 @@ def acknowledge_requester(lead: Lead) -> int:
 def _acknowledgment() -> tuple[str, str]:
     # Nothing they told us is echoed back, and the subject and sender say nothing about
     # treatment: the mailbox, or the lock screen it shows on, may not be theirs alone.
-    context = {"center": Center.from_settings()}
-    subject = render_to_string("admissions/email/acknowledgment_subject.txt", context)
-    body = render_to_string("admissions/email/acknowledgment.txt", context)
-    return subject, body
+    return render_message(Purpose.ACKNOWLEDGMENT, {"center": Center.from_settings()})
 
 
 # --- Digests and alerts ----------------------------------------------------------------------
@@ -328,9 +331,7 @@ def render_lead_list(
     context = {"leads": items, "count": len(leads), **(extra or {})}
     context["more"] = max(0, context["count"] - len(items))
     context["any_urgent"] = any(lead.is_urgent for lead, _ in leads)
-    subject = render_to_string(f"admissions/email/{template}_subject.txt", context)
-    body = render_to_string(f"admissions/email/{template}.txt", context)
-    return subject, body
+    return render_message(template, context)
 
 
 def send_once_to_each(
@@ -475,10 +476,7 @@ def _report_undeliverable(dispatch: Dispatch, error: str) -> None:
             purpose=Purpose.DELIVERY_PROBLEM,
             channel=channel.name,
             recipient=recipient,
-            render=lambda: (
-                render_to_string("admissions/email/delivery_problem_subject.txt", context),
-                render_to_string("admissions/email/delivery_problem.txt", context),
-            ),
+            render=partial(render_message, Purpose.DELIVERY_PROBLEM, context),
         )
         deliver(delivery_problem.pk)
 

@@ -17,6 +17,7 @@ from functools import partial
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -39,10 +40,13 @@ from admissions.models import (
 )
 from admissions.notifications import (
     DIGEST_MAX_LEADS,
+    Delivery,
     acknowledge_requester,
+    deliver,
     notify_staff,
     recipients_for,
     render_lead_list,
+    render_message,
     send_digests,
     send_once_to_each,
     stale_pending_dispatches,
@@ -51,6 +55,7 @@ from admissions.priority import urgent_terms
 from admissions.routing import next_in_rotation, on_call_staff, supervisors
 from core.db.outage import DATABASE_UNREACHABLE
 from core.queueing import publish_quickly
+from core.seo import absolute_url
 from core.text import clean_text
 from programs.models import Program
 
@@ -408,6 +413,13 @@ def _new_lead_audience(lead: Lead) -> Audience:
 # --- Escalations and digests -----------------------------------------------------------------
 
 
+def _escalation_timing() -> tuple[timedelta, timedelta, timedelta]:
+    """The SLA, the interval between reminders, and when the last reminder round ends."""
+    sla = timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+    interval = timedelta(minutes=settings.ADMISSIONS_ESCALATION_REPEAT_MINUTES)
+    return sla, interval, sla + interval * settings.ADMISSIONS_ESCALATION_MAX_ROUNDS
+
+
 def escalate_overdue_leads() -> int:
     """Tell supervisors about leads nobody has contacted within the SLA, once per interval.
 
@@ -417,9 +429,7 @@ def escalate_overdue_leads() -> int:
     the number of sends that failed.
     """
     now = timezone.now()
-    sla = timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
-    interval = timedelta(minutes=settings.ADMISSIONS_ESCALATION_REPEAT_MINUTES)
-    last_round_ends = sla + interval * settings.ADMISSIONS_ESCALATION_MAX_ROUNDS
+    sla, interval, last_round_ends = _escalation_timing()
     due = [
         (lead, 1 + (now - lead.created_at - sla) // interval)
         for lead in Lead.objects.to_escalate()
@@ -466,9 +476,7 @@ def send_daily_digest() -> int:
     local = timezone.localtime(now)
     if local.hour < settings.ADMISSIONS_DAILY_DIGEST_HOUR:
         return 0
-    sla = timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
-    interval = timedelta(minutes=settings.ADMISSIONS_ESCALATION_REPEAT_MINUTES)
-    last_round_ends = sla + interval * settings.ADMISSIONS_ESCALATION_MAX_ROUNDS
+    last_round_ends = _escalation_timing()[2]
     waiting = Lead.objects.awaiting_contact().filter(created_at__lte=now - last_round_ends)
     waiting_count, held = waiting.count(), Lead.objects.held_for_review().count()
     if not waiting_count and not held:
@@ -486,17 +494,11 @@ def send_daily_digest() -> int:
 def report_set_aside_requests(count: int) -> int:
     """Requests kept during a database outage that could not be stored: the team must know at
     once (they are kept, encrypted, until an engineer puts them back)."""
-    from django.template.loader import render_to_string
-
-    context = {"count": count}
     return send_once_to_each(
         f"{Purpose.INTAKE_PROBLEM}:{timezone.localdate().isoformat()}",
         Purpose.INTAKE_PROBLEM,
         Audience(staff=supervisors(), team_inbox=True),
-        lambda: (
-            render_to_string("admissions/email/intake_problem_subject.txt", context),
-            render_to_string("admissions/email/intake_problem.txt", context),
-        ),
+        partial(render_message, Purpose.INTAKE_PROBLEM, {"count": count}),
     )
 
 
@@ -506,34 +508,22 @@ def alert_supervisors_of_flood(episode_id: int) -> int:
     if episode is None:
         return 0
 
-    def render():
-        from django.template.loader import render_to_string
-
-        context = {
-            "episode": episode,
-            "started_at": timezone.localtime(episode.started_at),
-            "threshold": settings.ADMISSIONS_FLOOD_LEADS,
-            "window": settings.ADMISSIONS_FLOOD_WINDOW_MINUTES,
-            "held_link": _admin_list_link("held"),
-        }
-        return (
-            render_to_string("admissions/email/flood_alert_subject.txt", context),
-            render_to_string("admissions/email/flood_alert.txt", context),
-        )
-
+    context = {
+        "episode": episode,
+        "started_at": timezone.localtime(episode.started_at),
+        "threshold": settings.ADMISSIONS_FLOOD_LEADS,
+        "window": settings.ADMISSIONS_FLOOD_WINDOW_MINUTES,
+        "held_link": _admin_list_link("held"),
+    }
     return send_once_to_each(
         f"{Purpose.FLOOD_ALERT}:{episode.pk}",
         Purpose.FLOOD_ALERT,
         Audience(staff=supervisors()),
-        render,
+        partial(render_message, Purpose.FLOOD_ALERT, context),
     )
 
 
 def _admin_list_link(view: str) -> str:
-    from django.urls import reverse
-
-    from core.seo import absolute_url
-
     return absolute_url(reverse("admin:admissions_lead_changelist") + f"?review={view}")
 
 
@@ -582,8 +572,6 @@ def sweep_unfinished_follow_ups() -> list[int]:
 
 def deliver_dispatch(dispatch_id: int) -> bool:
     """Send one message again (from the sweep); False if it failed and is worth a retry."""
-    from admissions.notifications import Delivery, deliver
-
     return deliver(dispatch_id) is not Delivery.FAILED
 
 

@@ -13,6 +13,11 @@ logger = logging.getLogger(__name__)
 SOFT_TIME_LIMIT = 45
 TIME_LIMIT = 55
 
+# Tasks that run once per call (periodic ones, alerts): no retries of their own.
+once = shared_task(
+    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
+)
+
 
 @shared_task(
     bind=True,
@@ -47,24 +52,18 @@ def deliver_dispatch(self, dispatch_id: int) -> None:
         raise self.retry(countdown=services.follow_up_retry_wait(self.request.retries))
 
 
-@shared_task(
-    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
-)
+@once
 def alert_supervisors_of_flood(episode_id: int) -> None:
     services.alert_supervisors_of_flood(episode_id)
 
 
 # Periodic (see CELERY_BEAT_SCHEDULE). No retries of their own: the next run is the retry.
-@shared_task(
-    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
-)
+@once
 def sweep_unfinished_follow_ups() -> None:
     services.sweep_unfinished_follow_ups()
 
 
-@shared_task(
-    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
-)
+@once
 def escalate_overdue_leads() -> None:
     failures = services.escalate_overdue_leads()
     if failures:
@@ -73,16 +72,12 @@ def escalate_overdue_leads() -> None:
         )
 
 
-@shared_task(
-    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
-)
+@once
 def send_daily_digest() -> None:
     services.send_daily_digest()
 
 
-@shared_task(
-    acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
-)
+@once
 def watch_for_floods() -> None:
     """Release the flood guard once the rate has fallen; re-send a lost flood alert."""
     flood.end_if_over()

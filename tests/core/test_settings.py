@@ -163,33 +163,27 @@ def test_the_deploy_checklist_passes_with_production_settings():
     assert process.returncode == 0, process.stdout + process.stderr
 
 
-def test_production_without_redis_is_refused_not_warned_about():
+def run_without_redis(*args: str) -> subprocess.CompletedProcess:
     env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
-
-    process = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=PROJECT_ROOT,
         env={"PATH": os.environ["PATH"], **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_production_without_redis_is_refused_not_warned_about():
+    process = run_without_redis("manage.py", "check")
 
     assert process.returncode != 0
     assert "core.E001" in process.stderr
 
 
 def test_the_web_server_refuses_to_start_in_production_without_redis():
-    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
-
-    process = subprocess.run(
-        [sys.executable, "-c", "import resilience.wsgi"],
-        cwd=PROJECT_ROOT,
-        env={"PATH": os.environ["PATH"], **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_without_redis("-c", "import resilience.wsgi")
 
     assert process.returncode != 0
     assert "REDIS_URL is not set and DEBUG is off" in process.stderr
