@@ -53,6 +53,7 @@ deploy-check: install
 	DEBUG=false SITE_URL=https://www.resilience.example REDIS_URL=redis://127.0.0.1:6379/0 \
 	ADMISSIONS_INBOX_EMAIL=admissions@resilience.example \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 check: lint migrations-check deploy-check

@@ -81,3 +81,15 @@ def cleaned(values: dict) -> dict[str, str]:
         field: clean_text(str(values.get(field) or ""))[:limit]
         for field, limit in FIELD_LIMITS.items()
     }
+
+
+def source_of(*, utm_source: str, referrer: str, site_host: str | None = None) -> str:
+    """Where a visit came from, in a word: the campaign's source, else the referring site (not
+    our own), else "direct"."""
+    if utm_source.strip():
+        return utm_source.strip().lower()[:100]
+    host = (urlsplit(referrer).hostname or "").lower().removeprefix("www.")
+    own_host = (site_host or urlsplit(settings.SITE_URL).hostname or "").removeprefix("www.")
+    if host and host != own_host:
+        return host[:100]
+    return "direct"

@@ -1,5 +1,6 @@
+import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from core.encryption import EncryptedTextField
 
 
 class ForWhom(models.TextChoices):
@@ -66,14 +70,43 @@ class Priority(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """Where a lead stands. Changed only through admissions.triage, which records each change."""
+
     NEW = "new", "New"
+    CONTACT_ATTEMPTED = "contact_attempted", "Contact attempted"
     CONTACTED = "contacted", "Contacted"
+    INSURANCE_VERIFICATION = "insurance_verification", "Insurance verification"
+    ASSESSMENT_SCHEDULED = "assessment_scheduled", "Assessment scheduled"
+    ADMITTED = "admitted", "Admitted"
     CLOSED = "closed", "Closed"
 
 
+# The order staff move a lead along; closing is separate, with an outcome.
+PIPELINE_STATUSES = [
+    Status.NEW,
+    Status.CONTACT_ATTEMPTED,
+    Status.CONTACTED,
+    Status.INSURANCE_VERIFICATION,
+    Status.ASSESSMENT_SCHEDULED,
+    Status.ADMITTED,
+]
+
+
 class CloseOutcome(models.TextChoices):
-    NO_CALL_BACK_NEEDED = "no_call_back_needed", "No call-back needed"
+    NOT_A_FIT = "not_a_fit", "Not a fit"
+    REFERRED_OUT = "referred_out", "Referred out"
+    UNREACHABLE = "unreachable", "Unreachable"
+    DECLINED = "declined", "Declined"
+    DUPLICATE = "duplicate", "Duplicate"
     SUSPECTED_SPAM = "suspected_spam", "Suspected spam"
+    # Closed by an earlier release, which asked for no outcome.
+    NO_CALL_BACK_NEEDED = "no_call_back_needed", "No call-back needed (before outcomes)"
+
+
+# What staff choose from when closing a lead.
+STAFF_CLOSE_OUTCOMES = [
+    outcome for outcome in CloseOutcome if outcome != CloseOutcome.NO_CALL_BACK_NEEDED
+]
 
 
 class HoldReason(models.TextChoices):
@@ -94,6 +127,28 @@ def new_intake_id() -> str:
     return uuid.uuid4().hex
 
 
+# Letters and digits nobody confuses on the phone: no 0/O, 1/I/L, U/V.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """A short reference a family can read out on the phone, e.g. "K7MQ-4XPA".
+
+    29⁸ ≈ 5·10¹¹ references: a clash is unlikely and refused by the unique constraint anyway.
+    """
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_reference(text: str) -> str | None:
+    """The reference as stored, from what someone typed ("k7mq 4xpa", "K7MQ4XPA"), or None."""
+    code = "".join(character for character in text.upper() if character.isalnum())
+    if len(code) != REFERENCE_LENGTH or any(c not in REFERENCE_ALPHABET for c in code):
+        return None
+    return f"{code[:4]}-{code[4:]}"
+
+
 class LeadQuerySet(models.QuerySet):
     def in_pipeline(self):
         """Leads the follow-up, escalations and digests are about: not held, not closed."""
@@ -101,6 +156,22 @@ class LeadQuerySet(models.QuerySet):
 
     def awaiting_contact(self):
         return self.in_pipeline().filter(contacted_at__isnull=True)
+
+    def open(self):
+        """Not closed and not yet admitted: someone still has something to do."""
+        return self.exclude(status__in=[Status.CLOSED, Status.ADMITTED])
+
+    def overdue(self, now: datetime):
+        """In the pipeline, nobody has reached out, and the SLA has passed."""
+        sla = timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+        return self.awaiting_contact().filter(created_at__lt=now - sla)
+
+    def retention_expired(self, now: datetime):
+        """Closed longer ago than LEAD_RETENTION_DAYS and not yet anonymised."""
+        kept = timedelta(days=settings.LEAD_RETENTION_DAYS)
+        return self.filter(
+            status=Status.CLOSED, closed_at__lt=now - kept, anonymised_at__isnull=True
+        )
 
     def to_escalate(self):
         """Not contacted yet: in the pipeline, or held for review but urgent (a person in danger
@@ -132,6 +203,11 @@ class Lead(models.Model):
     """A consultation request from the website: the person to call back and what they told us."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    # Shown to the person on the thank-you page and in the acknowledgment, quoted when they call
+    # back. Null only on a lead stored by the previous release during a rolling deploy.
+    reference = models.CharField(  # noqa: DJ001
+        max_length=9, unique=True, null=True, default=new_reference, editable=False
+    )
 
     # Who is asking, for whom.
     for_whom = models.CharField("who needs help", max_length=16, choices=ForWhom.choices)
@@ -157,12 +233,13 @@ class Lead(models.Model):
     )
     payment = models.CharField(max_length=12, choices=Payment.choices, default=Payment.NOT_SURE)
     insurance_carrier = models.CharField(max_length=100, blank=True)
-    insurance_member_id = models.CharField("member ID", max_length=40, blank=True)
+    insurance_member_id = EncryptedTextField("member ID", max_length=40, blank=True)
     insurance_group_number = models.CharField("group number", max_length=40, blank=True)
     insurance_subscriber = models.CharField(
         "policy holder", max_length=8, choices=Subscriber.choices, blank=True
     )
-    message = models.TextField(max_length=1000, blank=True)
+    # Encrypted at rest (core.encryption); max_length applies to the clear text.
+    message = EncryptedTextField(max_length=1000, blank=True)
     referral_source = models.CharField(
         "how they heard about us", max_length=16, choices=ReferralSource.choices, blank=True
     )
@@ -186,9 +263,12 @@ class Lead(models.Model):
     urgent_terms = models.CharField(
         max_length=200, blank=True, help_text="The words in the message that marked it urgent."
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     close_outcome = models.CharField(
         max_length=24, choices=CloseOutcome.choices, blank=True, default="", db_default=""
+    )
+    referred_to = models.CharField(
+        "referred out to", max_length=200, blank=True, default="", db_default=""
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -231,7 +311,13 @@ class Lead(models.Model):
         limit_choices_to={"is_staff": True},
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
-    contacted_at = models.DateTimeField(null=True, blank=True)
+    contacted_at = models.DateTimeField(
+        "first contacted at",
+        null=True,
+        blank=True,
+        help_text="The first call, text or e-mail to them, answered or not: speed-to-lead ends "
+        "and escalations stop here.",
+    )
     contacted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -239,6 +325,14 @@ class Lead(models.Model):
         blank=True,
         related_name="+",
     )
+
+    # Kept up to date by admissions.triage, so the desk's list needs no joins.
+    call_attempts = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    next_call_back_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where the visit came from, for filters and the dashboard: the campaign's utm_source, else
+    # the referring site, else "direct". Set at intake from the attribution.
+    source = models.CharField(max_length=100, blank=True, default="", db_default="")
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Follow-up bookkeeping. followed_up_at: routed, and staff told (at least one staff message
     # delivered, none still pending), so the sweep leaves it alone. follow_up_queued_at and
@@ -266,9 +360,24 @@ class Lead(models.Model):
     form_nonce_use = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = LeadQuerySet.as_manager()
+    # Who changed what, when (with the user set by the triage services or the request).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "follow_up_queued_at",
+            "follow_up_attempted_at",
+            "follow_up_due_by",
+            "form_nonce",
+            "form_nonce_use",
+        ]
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [
+            ("export_lead", "Can export leads"),
+            ("reassign_lead", "Can assign leads to anyone"),
+            ("view_dashboard", "Can view the admissions dashboard"),
+        ]
         indexes = [
             models.Index(
                 fields=["created_at"],
@@ -288,8 +397,8 @@ class Lead(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The number only: this string appears in admin messages, logs and history.
-        return f"Lead #{self.pk}"
+        # The reference only: this string appears in admin messages, logs and history.
+        return f"Lead {self.reference or f'#{self.pk}'}"
 
     @property
     def is_urgent(self) -> bool:
@@ -313,6 +422,38 @@ class Lead(models.Model):
     def admin_url(self) -> str:
         return reverse("admin:admissions_lead_change", args=[self.pk])
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def asking_for(self) -> str:
+        """Whom the request is for, as staff say it: "for their child Sam", or "" for themselves."""
+        if self.for_whom != ForWhom.SOMEONE_ELSE:
+            return ""
+        person = ASKING_FOR.get(self.relationship, "for someone they care about")
+        return f"{person} {self.patient_first_name}".strip()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+# The requester's relationship to the person, said the other way round.
+ASKING_FOR = {
+    Relationship.PARENT: "for their child",
+    Relationship.PARTNER: "for their partner",
+    Relationship.CHILD: "for their parent",
+    Relationship.SIBLING: "for their brother or sister",
+    Relationship.OTHER_FAMILY: "for a family member",
+    Relationship.FRIEND: "for a friend",
+    Relationship.PROFESSIONAL: "for a patient or client",
+}
+
 
 class Purpose(models.TextChoices):
     NEW_LEAD = "new_lead", "New lead"
@@ -322,6 +463,8 @@ class Purpose(models.TextChoices):
     FLOOD_ALERT = "flood_alert", "Many requests at once"
     DELIVERY_PROBLEM = "delivery_problem", "An address refused our messages"
     INTAKE_PROBLEM = "intake_problem", "A kept request could not be stored"
+    ASSIGNMENT = "assignment", "A lead was assigned to you"
+    CALL_BACK_REMINDER = "call_back_reminder", "A call-back is due"
 
 
 class DispatchQuerySet(models.QuerySet):
@@ -346,7 +489,7 @@ class Dispatch(models.Model):
     message. They never hold personal or health details (see admissions.notifications).
     """
 
-    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
     channel = models.CharField(max_length=32)
     recipient = models.CharField(max_length=254)
     # What makes it this message and no other, e.g. "new_lead:12:0:email:casey@…".
@@ -412,7 +555,7 @@ class Notification(models.Model):
     """
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="notifications")
-    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
     # Escalations repeat: round 1 at the deadline, round 2 one interval later, and so on.
     round = models.PositiveIntegerField(default=0)
     channel = models.CharField(max_length=32)
@@ -539,3 +682,162 @@ class WeeklyOnCallShift(models.Model):
             return self.starts_at <= local.time() and (overnight or local.time() < self.ends_at)
         day_before = (local.weekday() - 1) % 7
         return overnight and day_before == self.weekday and local.time() < self.ends_at
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", "Call"
+    TEXT_SENT = "text_sent", "Text sent"
+    EMAIL_SENT = "email_sent", "E-mail sent"
+    NOTE = "note", "Note"
+    STATUS_CHANGE = "status_change", "Status change"
+    ASSIGNMENT = "assignment", "Assignment"
+    CALL_BACK_SCHEDULED = "call_back_scheduled", "Call-back scheduled"
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", "Reached"
+    NO_ANSWER = "no_answer", "No answer"
+    VOICEMAIL = "voicemail", "Left a voicemail"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+# Kinds that count as reaching out to the person: the first of them is the first contact.
+OUTREACH_KINDS = {ActivityKind.CALL, ActivityKind.TEXT_SENT, ActivityKind.EMAIL_SENT}
+
+
+class Activity(models.Model):
+    """One entry in a lead's timeline: a call, a message, a note, a status change, an assignment.
+
+    Written only by admissions.triage, never edited: the timeline is a record of what was done.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=24, choices=ActivityKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system did it (routing, for instance).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    call_outcome = models.CharField(max_length=16, choices=CallOutcome.choices, blank=True)
+    # Staff notes may hold health details: encrypted at rest like the request's message.
+    note = EncryptedTextField(blank=True)
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    close_outcome = models.CharField(max_length=24, choices=CloseOutcome.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    call_back_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["lead", "-created_at"], name="activity_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.lead_id}"
+
+
+class CallBackQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+    def due_for_reminder(self, now: datetime):
+        return (
+            self.pending()
+            .filter(due_at__lte=now, reminded_at__isnull=True)
+            .exclude(lead__status=Status.CLOSED)
+        )
+
+
+class CallBack(models.Model):
+    """A promise to call someone back at a time. Its assignee (or the team inbox) is reminded
+    once, when it is due; logging a call or closing the lead settles it."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="call_backs")
+    due_at = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_backs",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CallBackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(
+                    reminded_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True
+                ),
+                name="call_back_awaiting_reminder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Call-back for lead {self.lead_id} at {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+        )
+
+
+class AuditAction(models.TextChoices):
+    VIEW_LEAD = "view_lead", "Viewed a lead"
+    SEARCH = "search", "Searched leads"
+    EXPORT = "export", "Exported leads"
+    ANONYMISE = "anonymise", "Anonymised a lead (retention)"
+    VIEW_AUDIT = "view_audit", "Read the audit log"
+    EXPORT_AUDIT = "export_audit", "Exported the audit log"
+
+
+class AuditEvent(models.Model):
+    """Who looked at or took out lead data: views, searches, exports, retention.
+
+    Changes to leads are in their history (simple-history); this records reads. Append-only:
+    admin offers no add, change or delete, for anyone.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept if the account is deleted later.
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    # No foreign key: the record outlives what it is about.
+    lead_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    lead_reference = models.CharField(max_length=9, blank=True)
+    # What was searched or exported (the search terms themselves: they are what an auditor needs;
+    # removed with the rest after LEAD_RETENTION_DAYS), and how many leads it returned.
+    detail = models.CharField(max_length=500, blank=True)
+    result_count = models.PositiveIntegerField(null=True, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="audit_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.username or 'system'}: {self.get_action_display()}"

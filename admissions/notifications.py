@@ -5,7 +5,7 @@ it before sending so that no retry or second task sends it again (see Dispatch f
 Which leads each recipient has heard about is kept as Notification rows, unique per lead, purpose,
 round, channel and recipient, so nobody is told about the same lead twice whatever runs twice.
 
-No message holds a personal or health detail: lead numbers, priority, age and admin links only.
+No message holds a personal or health detail: lead references, priority, age and admin links.
 """
 
 import logging
@@ -171,9 +171,9 @@ def render_message(template: str, context: dict) -> tuple[str, str]:
 
 def render_lead_message(lead: Lead, purpose: str, round_: int) -> tuple[str, str]:
     # Only these values reach the templates, so no personal or health detail can slip into a
-    # message: number, priority, age, and the admin link where staff sign in to see the rest.
+    # message: reference, priority, age, and the admin link where staff sign in to see the rest.
     context = {
-        "number": lead.pk,
+        "reference": lead.reference or f"#{lead.pk}",
         "urgent": lead.is_urgent,
         "age": timesince(lead.created_at, timezone.now()),
         "received_at": timezone.localtime(lead.created_at),
@@ -200,6 +200,22 @@ def notify_staff(lead: Lead, purpose: str, audience: Audience, *, round_: int = 
             _notify_once(lead, purpose, round_, channel.name, recipient)
         failures += _deliver_for_lead(lead, purpose, round_)
     return failures
+
+
+def prepare_staff_messages(
+    lead: Lead, purpose: str, audience: Audience, *, round_: int
+) -> list[int]:
+    """Record who is to hear about the lead and make their dispatches, without sending them: the
+    caller queues them once its transaction commits (the sweep sends any it loses)."""
+    for channel, recipient in recipients_for(audience):
+        _notify_once(lead, purpose, round_, channel.name, recipient)
+    return list(
+        Dispatch.objects.pending()
+        .filter(notifications__lead=lead, notifications__purpose=purpose)
+        .filter(notifications__round=round_)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def _deliver_for_lead(lead: Lead, purpose: str, round_: int) -> int:
@@ -318,7 +334,7 @@ def render_lead_list(
     now = timezone.now()
     items = [
         {
-            "number": lead.pk,
+            "reference": lead.reference or f"#{lead.pk}",
             "urgent": lead.is_urgent,
             "held": lead.is_held,
             "age": timesince(lead.created_at, now),

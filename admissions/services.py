@@ -22,10 +22,12 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions import flood
-from admissions.attribution import ATTRIBUTION_FIELDS, cleaned
+from admissions.attribution import ATTRIBUTION_FIELDS, cleaned, source_of
 from admissions.channels import Audience
 from admissions.consent import CONSENT_TEXT, CONSENT_VERSION
 from admissions.models import (
+    Activity,
+    ActivityKind,
     BestTime,
     CloseOutcome,
     Dispatch,
@@ -216,6 +218,7 @@ def receive_consultation_request(
         bot_signals=", ".join(screening.bot_signals),
         follow_up_due_by=now + FOLLOW_UP_GRACE,
     )
+    lead.source = source_of(utm_source=lead.utm_source, referrer=lead.referrer)
     if screening.bot_signals and terms:
         # Too risky to close unseen: held, and escalated to supervisors like any urgent lead.
         lead.held_reason = lead.held_reason or HoldReason.BOT_SIGNAL
@@ -299,6 +302,7 @@ def _insert_keeping_the_request(lead: Lead) -> None:
         )
     for name in ATTRIBUTION_FIELDS:
         setattr(lead, name, "")
+    lead.source = "direct"
     with transaction.atomic():
         lead.save(force_insert=True)
 
@@ -395,6 +399,10 @@ def route_lead(lead: Lead) -> Lead:
         lead.assigned_at = now if on_call else None
         lead.routed_at = now
         lead.save(update_fields=["assigned_to", "assigned_at", "routed_at"])
+        if lead.assigned_to:
+            Activity.objects.create(
+                lead=lead, kind=ActivityKind.ASSIGNMENT, assigned_to=lead.assigned_to
+            )
     if lead.assigned_to:
         logger.info("Lead #%s assigned to staff member %s", lead.pk, lead.assigned_to.pk)
     else:
@@ -573,62 +581,3 @@ def sweep_unfinished_follow_ups() -> list[int]:
 def deliver_dispatch(dispatch_id: int) -> bool:
     """Send one message again (from the sweep); False if it failed and is worth a retry."""
     return deliver(dispatch_id) is not Delivery.FAILED
-
-
-# --- Staff decisions -------------------------------------------------------------------------
-
-
-def close_lead(lead: Lead, *, by, outcome: str = CloseOutcome.NO_CALL_BACK_NEEDED) -> bool:
-    """No call-back is needed (spam, a test, a request handled elsewhere): stop escalations."""
-    updated = (
-        Lead.objects.filter(pk=lead.pk)
-        .exclude(status=Status.CLOSED)
-        .update(status=Status.CLOSED, close_outcome=outcome, closed_at=timezone.now(), closed_by=by)
-    )
-    if updated:
-        logger.info("Lead #%s closed by staff member %s", lead.pk, by.pk)
-    return bool(updated)
-
-
-def release_held_lead(lead: Lead, *, by) -> bool:
-    """A held request is real: announce it now, as if it had just arrived (it is overdue)."""
-    with transaction.atomic():
-        released = (
-            Lead.objects.filter(pk=lead.pk)
-            .exclude(held_reason="")
-            .exclude(status=Status.CLOSED)
-            .update(held_reason="", follow_up_due_by=timezone.now() + FOLLOW_UP_GRACE)
-        )
-        if released:
-            transaction.on_commit(partial(queue_follow_up, lead.pk), robust=True)
-    if released:
-        logger.info("Held lead #%s released by staff member %s", lead.pk, by.pk)
-    return bool(released)
-
-
-def restore_lead(lead: Lead, *, by) -> bool:
-    """A request closed as suspected spam was a person: reopen it and announce it now."""
-    with transaction.atomic():
-        restored = Lead.objects.filter(
-            pk=lead.pk, status=Status.CLOSED, close_outcome=CloseOutcome.SUSPECTED_SPAM
-        ).update(
-            status=Status.NEW,
-            close_outcome="",
-            closed_at=None,
-            closed_by=None,
-            held_reason="",
-            follow_up_due_by=timezone.now() + FOLLOW_UP_GRACE,
-        )
-        if restored:
-            transaction.on_commit(partial(queue_follow_up, lead.pk), robust=True)
-    if restored:
-        logger.info("Lead #%s restored from suspected spam by staff member %s", lead.pk, by.pk)
-    return bool(restored)
-
-
-def record_contact(lead: Lead, *, by, at: datetime | None = None) -> bool:
-    """Someone reached the person, which stops escalations. False if already recorded."""
-    updated = Lead.objects.filter(pk=lead.pk, contacted_at__isnull=True).update(
-        contacted_at=at or timezone.now(), contacted_by=by, status=Status.CONTACTED
-    )
-    return bool(updated)

@@ -9,8 +9,6 @@ Health details never rest unencrypted outside the database: each item is encrypt
 INTAKE_SPOOL_KEYS (Fernet; the first key encrypts, any of them decrypts, for rotation).
 """
 
-import base64
-import hashlib
 import json
 import logging
 import secrets
@@ -19,10 +17,12 @@ from functools import cache
 
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
+
+from core.encryption import multi_fernet
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +49,9 @@ def _client_for(url: str, timeout: float) -> redis.Redis:
 
 
 def _fernet() -> MultiFernet:
-    return _fernet_for(tuple(settings.INTAKE_SPOOL_KEYS), settings.SECRET_KEY)
-
-
-@cache
-def _fernet_for(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        digest = hashlib.sha256(f"admissions.spool:{secret_key}".encode()).digest()
-        keys = (base64.urlsafe_b64encode(digest).decode(),)
-    return MultiFernet([Fernet(key) for key in keys])
+    return multi_fernet(
+        settings.INTAKE_SPOOL_KEYS, derive_from=settings.SECRET_KEY, purpose="admissions.spool"
+    )
 
 
 def keep(

@@ -18,3 +18,20 @@ def production_has_shared_services(app_configs, **kwargs):
             id="core.E001",
         )
     ]
+
+
+@register()
+def production_has_field_encryption_keys(app_configs, **kwargs):
+    """Without its own keys, encryption at rest would hang on SECRET_KEY: rotating that would make
+    every stored message unreadable."""
+    if settings.DEBUG or settings.FIELD_ENCRYPTION_KEYS:
+        return []
+    return [
+        Error(
+            "FIELD_ENCRYPTION_KEYS is not set and DEBUG is off: the messages and insurance "
+            "details of leads must be encrypted with keys of their own.",
+            hint="Generate one with: python -c \"from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())\" and see README, 'Encryption at rest'.",
+            id="core.E002",
+        )
+    ]

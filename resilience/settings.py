@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "phonenumber_field",
     "csp",
+    "simple_history",
     "core",
     "programs",
     "articles",
@@ -223,6 +224,12 @@ if ADMISSIONS_DAILY_DIGEST_HOUR > 23:
     raise ImproperlyConfigured(
         f"ADMISSIONS_DAILY_DIGEST_HOUR={ADMISSIONS_DAILY_DIGEST_HOUR} is not an hour (0–23)."
     )
+# Leads closed longer than this are anonymised (names, contact details, message and insurance
+# removed; counts and timings kept for the dashboard) by a daily task.
+LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365, minimum=1)
+# Reverting a lead to an earlier version from its history is not a thing staff do: history is a
+# record. Status and assignment change only through the desk's services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # The flood guard: more new leads than this within the window, and the form asks for a proof of
 # work; requests without one are stored and held for review, and supervisors get one alert.
 ADMISSIONS_FLOOD_LEADS = env.int("ADMISSIONS_FLOOD_LEADS", default=30, minimum=1)
@@ -240,6 +247,18 @@ for _key in INTAKE_SPOOL_KEYS:
     except ValueError:
         raise ImproperlyConfigured(
             "INTAKE_SPOOL_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes)."
+        ) from None
+# Encryption at rest of a lead's message, insurance member ID and staff notes (core.encryption):
+# Fernet keys, the first encrypts, any decrypts. To rotate: put a new key first, deploy, run
+# `manage.py rotate_field_encryption`, then remove the old key. Required in production.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 "
+            "bytes)."
         ) from None
 # Where the spool lives. Default: REDIS_URL. It must not lose keys: a Redis with
 # maxmemory-policy noeviction and appendonly yes (a cache configured to evict is not).

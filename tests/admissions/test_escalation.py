@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from admissions import services
-from admissions.models import CloseOutcome, Dispatch, HoldReason, Purpose
+from admissions import services, triage
+from admissions.models import CallOutcome, CloseOutcome, Dispatch, HoldReason, Purpose
 from tests.admissions import flaky_email
 from tests.admissions.factories import LeadFactory, StaffFactory, SupervisorFactory
 
@@ -41,7 +41,8 @@ def test_nothing_happens_before_the_deadline(time_machine, lead):
 
 def test_supervisors_hear_at_the_deadline_and_again_at_each_interval(time_machine, lead):
     assert escalations_after(time_machine, lead, 15) == [
-        f"chief@resilience.example: Not contacted yet: consultation request #{lead.pk} (15 minutes)"
+        "chief@resilience.example: Not contacted yet: consultation request "
+        f"{lead.reference} (15 minutes)"
     ]
     assert escalations_after(time_machine, lead, 16) == []  # round 1 was sent already
     assert escalations_after(time_machine, lead, 24) == []
@@ -60,7 +61,7 @@ def test_escalations_stop_after_the_last_round(time_machine, lead):
 def test_recording_contact_stops_the_escalations(time_machine, lead):
     escalations_after(time_machine, lead, 15)
 
-    services.record_contact(lead, by=StaffFactory())
+    triage.log_call(lead, by=StaffFactory(), outcome=CallOutcome.REACHED)
 
     assert escalations_after(time_machine, lead, 25) == []
     assert escalations_after(time_machine, lead, 45) == []
@@ -87,7 +88,7 @@ def test_without_supervisors_the_team_inbox_is_told(time_machine, lead, django_u
     django_user_model.objects.filter(groups__name="Admissions supervisors").delete()
 
     assert escalations_after(time_machine, lead, 15) == [
-        f"{INBOX}: Not contacted yet: consultation request #{lead.pk} (15 minutes)"
+        f"{INBOX}: Not contacted yet: consultation request {lead.reference} (15 minutes)"
     ]
 
 
@@ -99,7 +100,7 @@ def test_supervisors_without_an_e_mail_address_mean_the_inbox_is_told(
     django_user_model.objects.filter(groups__name="Admissions supervisors").update(email="")
 
     assert escalations_after(time_machine, lead, 15) == [
-        f"{INBOX}: Not contacted yet: consultation request #{lead.pk} (15 minutes)"
+        f"{INBOX}: Not contacted yet: consultation request {lead.reference} (15 minutes)"
     ]
 
 
@@ -114,13 +115,13 @@ def test_when_every_supervisor_address_is_refused_the_inbox_is_told_and_the_refu
 
     assert sorted(sent) == [
         f"{INBOX}: A staff address refused our messages",
-        f"{INBOX}: Not contacted yet: consultation request #{lead.pk} (15 minutes)",
+        f"{INBOX}: Not contacted yet: consultation request {lead.reference} (15 minutes)",
     ]
     refused = Dispatch.objects.get(recipient="chief@resilience.example")
     assert refused.given_up_at is not None and refused.attempts == 1
     # Never retried, and the next round goes straight to the inbox.
     assert escalations_after(time_machine, lead, 25) == [
-        f"{INBOX}: Not contacted yet: consultation request #{lead.pk} (25 minutes)"
+        f"{INBOX}: Not contacted yet: consultation request {lead.reference} (25 minutes)"
     ]
     assert Dispatch.objects.get(pk=refused.pk).attempts == 1
 
@@ -138,8 +139,8 @@ def test_many_late_leads_make_one_message_per_person_oldest_first(time_machine, 
         "deputy@resilience.example: Not contacted yet: 4 consultation requests",
     ]
     body = mail.outbox[0].body
-    numbers = [lead.pk, *(other.pk for other in later)]
-    positions = [body.index(f"#{number}") for number in numbers]
+    references = [lead.reference, *(other.reference for other in later)]
+    positions = [body.index(reference) for reference in references]
     assert positions == sorted(positions)
 
 
@@ -157,14 +158,14 @@ def test_a_missed_interval_sends_only_the_current_reminder(time_machine, lead):
     assert lead.notifications.get(purpose=Purpose.ESCALATION).round == 3
 
 
-def test_contact_is_recorded_once():
+def test_the_first_contact_is_kept_when_others_follow():
     lead = LeadFactory()
     first, second = StaffFactory(), StaffFactory()
 
-    assert services.record_contact(lead, by=first) is True
-    assert services.record_contact(lead, by=second) is False
+    triage.log_call(lead, by=first, outcome=CallOutcome.REACHED)
+    triage.log_call(lead, by=second, outcome=CallOutcome.REACHED)
     lead.refresh_from_db()
-    assert (lead.contacted_by, lead.status) == (first, "contacted")
+    assert (lead.contacted_by, lead.status, lead.call_attempts) == (first, "contacted", 2)
 
 
 # --- The daily digest ------------------------------------------------------------------------
@@ -186,13 +187,13 @@ def test_after_its_last_round_a_lead_is_in_the_daily_digest_once_a_day(time_mach
         "chief@resilience.example: Admissions daily digest: 1 request still not contacted, "
         "1 held for review"
     ]
-    assert f"#{lead.pk}" in mail.outbox[0].body and f"#{held.pk}" not in mail.outbox[0].body
+    assert lead.reference in mail.outbox[0].body and held.reference not in mail.outbox[0].body
     assert daily_digest_at(time_machine, "2026-11-24 15:00 -05:00") == []  # once a day
     assert len(daily_digest_at(time_machine, "2026-11-25 08:10 -05:00")) == 1
 
 
 def test_no_daily_digest_when_nothing_waits(time_machine, lead):
-    services.record_contact(lead, by=StaffFactory())
+    triage.log_call(lead, by=StaffFactory(), outcome=CallOutcome.REACHED)
 
     assert daily_digest_at(time_machine, "2026-11-24 09:00 -05:00") == []
 

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from admissions import flood, proof_of_work, services
-from admissions.models import FloodEpisode, HoldReason, Lead
+from admissions import flood, proof_of_work, services, triage
+from admissions.models import CallOutcome, FloodEpisode, HoldReason, Lead
 from tests.admissions.conftest import form_data
 from tests.admissions.factories import LeadFactory, SupervisorFactory, consultation_request
 
@@ -76,7 +76,8 @@ def test_during_a_flood_a_solved_proof_of_work_is_followed_up_as_usual(post_form
 
     lead = Lead.objects.order_by("-pk").first()
     assert not lead.is_held
-    assert {f"New consultation request #{lead.pk}"} == {m.subject for m in mail.outbox[announced:]}
+    announcements = {m.subject for m in mail.outbox[announced:]}
+    assert announcements == {f"New consultation request {lead.reference}"}
 
 
 def test_during_a_flood_challenges_are_harder():
@@ -151,6 +152,6 @@ def test_an_urgent_request_with_a_bot_signal_is_held_and_escalated_not_closed(ti
 def test_a_held_request_someone_has_called_is_no_longer_counted_as_held():
     lead = LeadFactory(held_reason=HoldReason.FLOOD)
 
-    services.record_contact(lead, by=SupervisorFactory())
+    triage.log_call(lead, by=SupervisorFactory(), outcome=CallOutcome.REACHED)
 
     assert not Lead.objects.held_for_review().exists()

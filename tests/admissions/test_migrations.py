@@ -6,10 +6,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from admissions.models import Lead, normalise_reference
+from core.encryption import TOKEN_PREFIX
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("admissions", "0002_staff_groups")]
 AFTER = [("admissions", "0005_retire_tokens_and_notification_delivery_fields")]
+RELEASE_BEFORE_THE_DESK = ("admissions", "0005_retire_tokens_and_notification_delivery_fields")
 
 
 def migrate(targets):
@@ -72,13 +76,31 @@ def test_tokens_sent_notifications_and_names_are_carried_over():
     assert pending.purpose == "escalation" and pending.dispatch is None
 
 
-def test_the_previous_release_can_still_store_leads_and_notifications():
-    migrate(AFTER)
-    old = previous_release()
+def test_the_previous_release_can_still_store_leads_during_a_rolling_deploy():
+    # The release before the desk (0005) writes leads without a reference, a source or a call
+    # count, and its message in clear, into the desk's schema.
+    old = MigrationExecutor(connection).loader.project_state([RELEASE_BEFORE_THE_DESK]).apps
 
-    lead = new_lead(old, submission_token="nonce-2")
+    lead = new_lead(old, message="Please call after six.")
     old.get_model("admissions", "Notification").objects.create(
-        lead=lead, purpose="new_lead", channel="email", recipient="a@b.example", attempts=1
+        lead=lead, purpose="new_lead", channel="email", recipient="a@b.example"
     )
 
-    assert old.get_model("admissions", "Lead").objects.filter(submission_token="nonce-2").exists()
+    stored = Lead.objects.get(pk=lead.pk)
+    assert (stored.reference, stored.source, stored.call_attempts) == (None, "", 0)
+    assert stored.message == "Please call after six."  # read as it is until re-encrypted
+
+
+def test_leads_from_before_the_desk_get_references_and_encrypted_messages():
+    old = migrate([RELEASE_BEFORE_THE_DESK])
+    lead = new_lead(old, message="Please call after six.", insurance_member_id="XJ-123")
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    stored = Lead.objects.get(pk=lead.pk)
+    assert normalise_reference(stored.reference) == stored.reference
+    assert stored.source == "direct"
+    assert (stored.message, stored.insurance_member_id) == ("Please call after six.", "XJ-123")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT message FROM admissions_lead WHERE id = %s", [lead.pk])
+        assert cursor.fetchone()[0].startswith(TOKEN_PREFIX)

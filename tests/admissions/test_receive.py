@@ -87,7 +87,7 @@ def test_a_possible_duplicate_is_still_stored_and_notified(django_capture_on_com
         lead = services.receive_consultation_request(consultation_request())
 
     assert lead.duplicate_of is not None
-    assert any(f"#{lead.pk}" in message.subject for message in mail.outbox)
+    assert any(f"{lead.reference}" in message.subject for message in mail.outbox)
 
 
 def test_the_same_request_from_the_same_form_returns_the_lead_already_stored():

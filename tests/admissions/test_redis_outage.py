@@ -83,6 +83,7 @@ def test_once_redis_is_back_the_sweep_sends_the_follow_up_exactly_once(
     time_machine.move_to(timezone.now() + timedelta(minutes=3))
     assert services.sweep_unfinished_follow_ups() == [lead.pk]
 
-    assert [message.subject for message in mail.outbox] == [f"New consultation request #{lead.pk}"]
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects == [f"New consultation request {lead.reference}"]
     assert services.sweep_unfinished_follow_ups() == []
     assert len(mail.outbox) == 1

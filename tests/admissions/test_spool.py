@@ -89,7 +89,7 @@ def test_once_the_database_answers_each_spooled_request_is_stored_once(
     assert abs(leads[0].created_at - sent_at) < timedelta(seconds=5)
     assert spool.waiting_count() == 0
     assert {m.subject for m in mail.outbox} == {
-        f"New consultation request #{lead.pk}" for lead in leads
+        f"New consultation request {lead.reference}" for lead in leads
     }
 
 

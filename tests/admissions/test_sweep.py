@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
-from admissions import services
+from admissions import services, triage
 from admissions.models import CloseOutcome, Dispatch, HoldReason, Lead, Purpose
 from tests.admissions.factories import LeadFactory
 
@@ -150,7 +150,7 @@ def test_a_message_nobody_is_sending_is_queued_again(queued, time_machine):
 
 def test_a_request_released_from_review_after_a_week_is_still_followed_up(queued, admin_user):
     lead = LeadFactory(created_at=minutes_ago(8 * 24 * 60), held_reason=HoldReason.FLOOD)
-    services.release_held_lead(lead, by=admin_user)  # its on-commit queueing was lost
+    triage.release_held_lead(lead, by=admin_user)  # its on-commit queueing was lost
 
     Lead.objects.filter(pk=lead.pk).update(follow_up_due_by=minutes_ago(1))
 
