@@ -1,59 +1,41 @@
+"""The admissions desk in Django admin: the lead list (pinned, filtered, searched), the lead page
+with its action buttons (admissions.desk), and the records around leads (deliveries, floods,
+on-call shifts)."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
 
-from admissions import services
-from admissions.attribution import UTM_PARAMETERS
+from admissions import audit, dashboard, desk, exports, triage
 from admissions.models import (
     CloseOutcome,
     Dispatch,
     FloodEpisode,
     Lead,
-    Notification,
     OnCallShift,
+    Priority,
     Status,
     WeeklyOnCallShift,
 )
+from admissions.search import search_leads
 
-SUBMITTED_FIELDS = [
-    "created_at",
-    "for_whom",
-    "first_name",
-    "last_name",
-    "relationship",
-    "patient_first_name",
-    "phone",
-    "phone_extension",
-    "email",
-    "preferred_contact",
-    "best_time",
-    "program",
-    "payment",
-    "insurance_carrier",
-    "insurance_member_id",
-    "insurance_group_number",
-    "insurance_subscriber",
-    "message",
-    "referral_source",
-]
-# Status changes only through the actions below, which keep contact times and escalations in step.
-STAFF_SET_FIELDS = ["assigned_to", "status"]
-PRIORITY_FIELDS = ["priority", "urgent_terms", "duplicate_of"]
-REVIEW_FIELDS = ["held_reason", "bot_signals", "close_outcome", "closed_at", "closed_by"]
-FOLLOW_UP_FIELDS = [
-    "assigned_at",
-    "contacted_at",
-    "contacted_by",
-    "routed_at",
-    "followed_up_at",
-    "follow_up_queued_at",
-    "follow_up_attempted_at",
-]
-CONSENT_FIELDS = ["consent_text", "consent_version", "consented_at"]
-ATTRIBUTION_FIELDS = ["landing_page", "referrer", *UTM_PARAMETERS]
+# Sent by the list's own script (desk-poll.js) when it checks for new leads or redraws itself.
+DESK_POLL_HEADER = "X-Desk-Poll"
+# How the list ranks leads (see LeadAdmin.get_queryset): pinned first, then waiting, then the rest.
+URGENT_WAITING, OVERDUE, WAITING, DONE_OR_CONTACTED = 0, 1, 2, 3
 
 
 class OnlyListFiltersChangeList(ChangeList):
@@ -61,21 +43,105 @@ class OnlyListFiltersChangeList(ChangeList):
 
     Admin accepts lookups on any field by default (?phone=…, ?message__icontains=…), and the
     list's query string then travels in every change link, the browser history and access logs:
-    personal data must not. The search box's own `q` stays; searches are by number only.
+    personal data must not. The search box's own `q` is the one exception.
     """
 
     def get_filters(self, request):
-        asked = set(self.get_filters_params())
         filter_specs, has_filters, remaining, *rest = super().get_filters(request)
-        # What the list filters and the date hierarchy did not consume is a free-form lookup.
-        allowed = set()
-        if self.date_hierarchy and f"{self.date_hierarchy}__year" in asked:
-            allowed = {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
-        if unexpected := set(remaining) - allowed:
+        # What the list filters did not consume is a free-form lookup.
+        if remaining:
             raise DisallowedModelAdminLookup(
-                f"Filtering by {', '.join(sorted(unexpected))} is not allowed here"
+                f"Filtering by {', '.join(sorted(remaining))} is not allowed here"
             )
         return filter_specs, has_filters, remaining, *rest
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open leads by default (not closed, not admitted): the desk's work. A search looks at all."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("all", "All"), *Status.choices]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Open (default)",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            if request.GET.get("q") or request.GET.get("review"):
+                return queryset
+            return queryset.open()
+        if value == "all":
+            return queryset
+        if value in Status.values:
+            return queryset.filter(status=value)
+        raise IncorrectLookupParameters(value)
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Mine"), ("unassigned", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "unassigned":
+            return queryset.filter(assigned_to__isnull=True)
+        if self.value():
+            raise IncorrectLookupParameters(self.value())
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", f"Not contacted within {settings.ADMISSIONS_SLA_MINUTES} minutes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue(timezone.now())
+        if self.value():
+            raise IncorrectLookupParameters(self.value())
+        return queryset
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """Where visits came from, among the last 90 days' leads (not a scan of every lead ever)."""
+
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        since = timezone.now() - timedelta(days=90)
+        sources = (
+            Lead.objects.filter(created_at__gte=since)
+            .exclude(source="")
+            .order_by("source")
+            .values_list("source", flat=True)
+            .distinct()[:30]
+        )
+        return [(source, source) for source in sources]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -97,125 +163,184 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NotificationInline(admin.TabularInline):
-    model = Notification
-    extra = 0
-    can_delete = False
-    fields = ["purpose", "round", "channel", "recipient", "delivery"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("dispatch")
-
-    @admin.display(description="Delivery")
-    def delivery(self, notification):
-        dispatch = notification.dispatch
-        if dispatch is None:
-            return "not yet"
-        if dispatch.sent_at:
-            return f"sent {timezone.localtime(dispatch.sent_at):%Y-%m-%d %H:%M}"
-        if dispatch.given_up_at:
-            return f"given up: {dispatch.last_error}"
-        return f"pending after {dispatch.attempts} attempt(s) {dispatch.last_error}".strip()
-
-
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(SimpleHistoryAdmin):
     list_display = [
-        "number",
-        "created_at",
-        "priority",
-        "status",
-        "review",
+        "reference_link",
+        "received",
+        "who",
+        "program_name",
+        "attention",
+        "status_shown",
         "assigned_to",
-        "waiting_or_time_to_contact",
-        "possible_duplicate",
+        "call_attempts",
+        "next_call_back",
     ]
-    list_filter = ["status", "priority", ReviewFilter, "assigned_to"]
-    list_select_related = ["assigned_to"]
-    # Search by number only: admin searches travel in the URL, and names or phone numbers
-    # must not end up in logs or browser history.
-    search_fields = ["=id"]
-    search_help_text = "Search by lead number."
-    date_hierarchy = "created_at"
-    actions = ["record_contact", "close", "release_held", "restore_from_spam"]
-    inlines = [NotificationInline]
-    # Staff set status and assignment; what the visitor sent and what the system did are records.
-    readonly_fields = [
-        "status",
-        *PRIORITY_FIELDS,
-        *REVIEW_FIELDS,
-        *SUBMITTED_FIELDS,
-        *FOLLOW_UP_FIELDS,
-        *CONSENT_FIELDS,
-        *ATTRIBUTION_FIELDS,
+    list_display_links = ["reference_link"]
+    list_filter = [
+        StatusFilter,
+        "priority",
+        "program",
+        AssignedFilter,
+        OverdueFilter,
+        SourceFilter,
+        ("created_at", admin.DateFieldListFilter),
+        ReviewFilter,
+        "close_outcome",
     ]
-    fieldsets = [
-        ("Triage", {"fields": [*STAFF_SET_FIELDS, *PRIORITY_FIELDS]}),
-        ("Review", {"fields": REVIEW_FIELDS}),
-        ("Request", {"fields": SUBMITTED_FIELDS}),
-        ("Follow-up", {"fields": FOLLOW_UP_FIELDS}),
-        ("Consent", {"fields": CONSENT_FIELDS}),
-        ("How they found us", {"classes": ["collapse"], "fields": ATTRIBUTION_FIELDS}),
-    ]
+    list_select_related = ["assigned_to", "program"]
+    list_per_page = 50
+    # A full count of every lead on each page load costs more than it tells: the filtered count
+    # is enough.
+    show_full_result_count = False
+    search_fields = ["reference"]  # shows the box; search_leads does the searching
+    search_help_text = (
+        "Reference (K7MQ-4XPA), name, e-mail or phone number in any format. Searches look "
+        "through every lead, open or closed, and are recorded."
+    )
+    actions = ["release_held", "restore_from_spam"]
+    history_list_display = ["status", "assigned_to"]
+
+    class Media:
+        css = {"all": ["admissions/desk.css"]}
+        js = ["admissions/desk-poll.js"]
+
+    # --- The list ------------------------------------------------------------------------------
 
     def get_changelist(self, request, **kwargs):
         return OnlyListFiltersChangeList
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        overdue_since = now - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+        waiting = Q(contacted_at__isnull=True) & ~Q(status=Status.CLOSED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                desk_rank=Case(
+                    When(waiting & Q(priority=Priority.URGENT), then=Value(URGENT_WAITING)),
+                    When(waiting & Q(created_at__lt=overdue_since), then=Value(OVERDUE)),
+                    When(waiting, then=Value(WAITING)),
+                    default=Value(DONE_OR_CONTACTED),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def get_ordering(self, request):
+        # Urgent and overdue first, oldest first; then the others still waiting, oldest first;
+        # then everything else, newest first.
+        waiting_since = Case(When(desk_rank__lt=DONE_OR_CONTACTED, then=F("created_at")))
+        return [F("desk_rank").asc(), waiting_since.asc(nulls_last=True), F("created_at").desc()]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_leads(queryset, search_term), False
+
+    def changelist_view(self, request, extra_context=None):
+        latest = Lead.objects.aggregate(latest=Max("pk"))["latest"] or 0
+        response = super().changelist_view(
+            request,
+            extra_context={
+                **(extra_context or {}),
+                "latest_lead_id": latest,
+                "can_export": request.user.has_perm("admissions.export_lead"),
+                "can_see_dashboard": request.user.has_perm("admissions.view_dashboard"),
+            },
+        )
+        changelist = getattr(response, "context_data", {}).get("cl")
+        # The list redrawing itself (desk-poll.js) repeats a search already recorded.
+        redraw = request.headers.get(DESK_POLL_HEADER)
+        if changelist is not None and changelist.query and not redraw:
+            audit.record_search(request, changelist.query, changelist.result_count)
+        return response
+
+    @admin.display(description="Reference", ordering="reference")
+    def reference_link(self, lead):
+        return lead.reference or f"#{lead.pk}"
+
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, lead):
+        received = timezone.localtime(lead.created_at)
+        return format_html(
+            '<time datetime="{}">{}</time><span class="desk-age">{} ago</span>',
+            received.isoformat(),
+            f"{received:%b %-d, %-I:%M %p}",
+            timesince(lead.created_at, timezone.now(), depth=1),
+        )
+
+    @admin.display(description="Who")
+    def who(self, lead):
+        if not lead.asking_for:
+            return lead.full_name
+        return format_html('{}<span class="desk-for">{}</span>', lead.full_name, lead.asking_for)
+
+    @admin.display(description="Program", ordering="program__name")
+    def program_name(self, lead):
+        return lead.program.name if lead.program else "Not sure yet"
+
+    @admin.display(description="Needs")
+    def attention(self, lead):
+        return desk.attention_flags(lead, getattr(lead, "desk_rank", None))
+
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, lead):
+        return desk.status_label(lead)
+
+    @admin.display(description="Next call-back", ordering="next_call_back_at")
+    def next_call_back(self, lead):
+        if not lead.next_call_back_at:
+            return ""
+        due = timezone.localtime(lead.next_call_back_at)
+        if lead.next_call_back_at <= timezone.now():
+            return format_html(
+                '<span class="desk-flag desk-flag-due"><span aria-hidden="true">⏰</span> '
+                "Due {}</span>",
+                f"{due:%b %-d, %-I:%M %p}",
+            )
+        return f"{due:%b %-d, %-I:%M %p}"
+
+    # --- The lead page -------------------------------------------------------------------------
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, model_admin=self))
+
+        return [
+            path("dashboard/", view(dashboard.dashboard_view), name="admissions_lead_dashboard"),
+            path("export/", view(exports.export_view), name="admissions_lead_export"),
+            path("poll/", view(desk.poll_view), name="admissions_lead_poll"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        lead = self.get_object(request, unquote(object_id))
+        if lead is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, lead):
+            raise PermissionDenied
+        return desk.lead_page(request, lead, model_admin=self)
 
     def has_add_permission(self, request):
         # Leads arrive through the website; staff never type them in here.
         return False
 
-    @admin.display(description="Lead", ordering="id")
-    def number(self, lead):
-        return f"#{lead.pk}"
+    def has_delete_permission(self, request, obj=None):
+        # Nobody deletes a lead here, superusers included: removal is retention's job.
+        return False
 
-    @admin.display(description="Review")
-    def review(self, lead):
-        if lead.close_outcome == CloseOutcome.SUSPECTED_SPAM:
-            return "Suspected spam"
-        if lead.held_reason:
-            return f"Held: {lead.get_held_reason_display().lower()}"
-        return ""
-
-    @admin.display(description="Waiting / time to contact")
-    def waiting_or_time_to_contact(self, lead):
-        if lead.contacted_at:
-            return f"contacted after {timesince(lead.created_at, lead.contacted_at)}"
-        if lead.status == Status.CLOSED:
-            return "closed"
-        return f"waiting {timesince(lead.created_at, timezone.now())}"
-
-    @admin.display(description="Possible duplicate", boolean=True)
-    def possible_duplicate(self, lead):
-        return lead.duplicate_of_id is not None
-
-    @admin.action(description="Record contact: we reached them", permissions=["change"])
-    def record_contact(self, request, queryset):
-        recorded = sum(services.record_contact(lead, by=request.user) for lead in queryset)
-        self.message_user(request, f"Contact recorded for {recorded} lead(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Close: no call-back needed (spam, test, handled elsewhere)",
-        permissions=["change"],
-    )
-    def close(self, request, queryset):
-        closed = sum(services.close_lead(lead, by=request.user) for lead in queryset)
-        self.message_user(request, f"Closed {closed} lead(s).", messages.SUCCESS)
+    # --- Review actions on the list -------------------------------------------------------------
 
     @admin.action(
         description="Release held requests: a real person, follow up now", permissions=["change"]
     )
     def release_held(self, request, queryset):
-        released = sum(services.release_held_lead(lead, by=request.user) for lead in queryset)
+        released = sum(triage.release_held_lead(lead, by=request.user) for lead in queryset)
         self.message_user(request, f"Released {released} lead(s).", messages.SUCCESS)
 
     @admin.action(description="Not spam: reopen and follow up now", permissions=["change"])
     def restore_from_spam(self, request, queryset):
-        restored = sum(services.restore_lead(lead, by=request.user) for lead in queryset)
+        restored = sum(triage.restore_lead(lead, by=request.user) for lead in queryset)
         self.message_user(request, f"Reopened {restored} lead(s).", messages.SUCCESS)
 
 
@@ -224,8 +349,7 @@ class DispatchAdmin(admin.ModelAdmin):
     """What was sent to whom, and what failed: read-only, for looking into a missed alert."""
 
     list_display = ["created_at", "purpose", "channel", "recipient", "sent_at", "given_up_at"]
-    list_filter = ["purpose", "channel"]
-    date_hierarchy = "created_at"
+    list_filter = ["purpose", "channel", ("created_at", admin.DateFieldListFilter)]
     readonly_fields = [field.name for field in Dispatch._meta.fields]
 
     def get_changelist(self, request, **kwargs):
@@ -264,3 +388,7 @@ class OnCallShiftAdmin(admin.ModelAdmin):
 class WeeklyOnCallShiftAdmin(admin.ModelAdmin):
     list_display = ["staff_member", "weekday", "starts_at", "ends_at"]
     list_filter = ["weekday", "staff_member"]
+
+
+# The audit log and the leads' history, for supervisors (registered there).
+from admissions import admin_audit  # noqa: E402, F401

@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import Enum
@@ -34,6 +35,7 @@ from admissions.channels import (
     OutgoingMessage,
     PermanentDeliveryError,
     channel_named,
+    message_facts,
     staff_channels,
 )
 from admissions.models import Dispatch, Lead, Notification, Purpose
@@ -253,7 +255,7 @@ def acknowledge_requester(lead: Lead) -> int:
         channel=EmailChannel.name,
         recipient=address,
         lead=lead,
-        render=_acknowledgment,
+        render=partial(_acknowledgment, lead.reference),
     )
     Notification.objects.get_or_create(
         lead=lead,
@@ -266,10 +268,12 @@ def acknowledge_requester(lead: Lead) -> int:
     return int(deliver(dispatch.pk) is Delivery.FAILED)
 
 
-def _acknowledgment() -> tuple[str, str]:
+def _acknowledgment(reference: str | None) -> tuple[str, str]:
     # Nothing they told us is echoed back, and the subject and sender say nothing about
-    # treatment: the mailbox, or the lock screen it shows on, may not be theirs alone.
-    return render_message(Purpose.ACKNOWLEDGMENT, {"center": Center.from_settings()})
+    # treatment: the mailbox, or the lock screen it shows on, may not be theirs alone. The
+    # reference is ours, and lets them be found at once if they call.
+    context = {"center": Center.from_settings(), "reference": reference}
+    return render_message(Purpose.ACKNOWLEDGMENT, context)
 
 
 # --- Digests and alerts ----------------------------------------------------------------------
@@ -397,7 +401,10 @@ def deliver(dispatch_id: int) -> Delivery:
         else None,
     )
     try:
-        channel_named(dispatch.channel).send(dispatch.recipient, message)
+        channel = channel_named(dispatch.channel)
+        if channel.wants_facts:  # a channel sending data (a webhook) rather than the text
+            message = replace(message, facts=message_facts(dispatch, now))
+        channel.send(dispatch.recipient, message)
     except SoftTimeLimitExceeded:
         _record_failure(dispatch, "stopped by the task's time limit", now)
         raise

@@ -180,8 +180,12 @@ def receive_consultation_request(
     intake_id: str | None = None,
     received_at: datetime | None = None,
     screening: Screening | None = None,
+    reference: str | None = None,
 ) -> Lead:
     """Store the request as a lead, then queue its follow-up once the lead is committed.
+
+    `reference` is the one already shown to the person, when the request was taken before it
+    could be stored (the spool); otherwise the lead gets a new one.
 
     Storing comes first and depends on nothing but the database: a broker, mail server or worker
     being down delays the follow-up (the sweep catches up) but never loses the lead. The same
@@ -213,6 +217,7 @@ def receive_consultation_request(
         consent_version=CONSENT_VERSION,
         consented_at=now,
         intake_id=intake_id,
+        **({"reference": reference} if reference else {}),
         form_nonce=form_nonce or "",
         held_reason=screening.held_reason,
         bot_signals=", ".join(screening.bot_signals),

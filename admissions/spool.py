@@ -62,6 +62,7 @@ def keep(
     intake_id: str,
     received_at: datetime,
     screening,
+    reference: str | None = None,
 ) -> bool:
     """Spool a request the database could not take; False if the spool cannot take it either."""
     client = _client()
@@ -72,6 +73,7 @@ def keep(
         "attribution": attribution,
         "form_nonce": form_nonce,
         "intake_id": intake_id,
+        "reference": reference,
         "received_at": received_at.isoformat(),
         "held_reason": screening.held_reason,
         "bot_signals": list(screening.bot_signals),
@@ -176,6 +178,8 @@ def _store(services, item: dict) -> None:
     arguments = {
         "attribution": item["attribution"],
         "intake_id": item["intake_id"],
+        # The reference the person was shown (absent from requests spooled by older releases).
+        "reference": item.get("reference"),
         "received_at": parse_datetime(item["received_at"]),
         "screening": services.Screening(
             held_reason=item["held_reason"], bot_signals=tuple(item["bot_signals"])

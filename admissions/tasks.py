@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from admissions import flood, services, spool
+from admissions import flood, retention, services, spool, triage
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +88,13 @@ def watch_for_floods() -> None:
 @shared_task(soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True)
 def drain_intake_spool() -> None:
     spool.drain()
+
+
+@once
+def remind_due_call_backs() -> None:
+    triage.remind_due_call_backs()
+
+
+@once
+def anonymise_expired_leads() -> None:
+    retention.anonymise_expired_leads()

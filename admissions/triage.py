@@ -262,7 +262,10 @@ def remind_due_call_backs() -> int:
 
 
 def _locked(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
+    if lead.is_anonymised:
+        raise TriageError("This lead was anonymised at the end of its retention period.")
+    return lead
 
 
 def _refuse_if_closed(lead: Lead) -> None:

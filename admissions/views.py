@@ -13,6 +13,7 @@ from admissions import flood, screening, services, spool
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
 from admissions.forms import ConsultationRequestForm, published_program_choices
+from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.db.outage import DATABASE_UNREACHABLE
 
@@ -66,12 +67,14 @@ def _receive(request):
         "form_nonce": nonce,
         "intake_id": services.intake_id_for(consultation, nonce),
         "received_at": timezone.now(),
+        # Chosen now, so the person is shown it even if the request has to wait in the spool.
+        "reference": new_reference(),
     }
     how = None
     try:
         # A double click or a resent page: the lead exists, and it is not counted again.
         if lead := services.lead_already_received(intake["intake_id"]):
-            return _received(lead.is_urgent)
+            return _received(lead.is_urgent, lead.reference)
         how = screening.screen(request, flood_engaged=flood.engaged(), form_nonce=nonce)
         lead = services.receive_consultation_request(consultation, screening=how, **intake)
     except services.FormTokenUsedUpError:
@@ -87,8 +90,8 @@ def _receive(request):
         if not kept:
             # Nothing could keep it: say so plainly, with the phone, and keep what they typed.
             return _form_page(request, form, unavailable=True)
-        return _received(bool(urgent_terms(consultation.message)))
-    return _received(lead.is_urgent)
+        return _received(bool(urgent_terms(consultation.message)), intake["reference"])
+    return _received(lead.is_urgent, lead.reference)
 
 
 def _with_new_token(request, form) -> ConsultationRequestForm:
@@ -119,11 +122,11 @@ def _form_page(request, form, *, please_resend=False, unavailable=False):
     return response
 
 
-def _received(urgent: bool):
+def _received(urgent: bool, reference: str | None):
     response = redirect("admissions:thanks")
     response.set_cookie(
         RECEIVED_COOKIE,
-        signing.dumps({"urgent": urgent}, salt=_RECEIVED_SALT),
+        signing.dumps({"urgent": urgent, "reference": reference}, salt=_RECEIVED_SALT),
         max_age=RECEIVED_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -141,8 +144,13 @@ def thanks(request):
         )
     except signing.BadSignature:
         received = {}
-    urgent = isinstance(received, dict) and received.get("urgent") is True
-    response = render(request, "admissions/thanks.html", {"urgent": urgent})
+    if not isinstance(received, dict):
+        received = {}
+    context = {
+        "urgent": received.get("urgent") is True,
+        "reference": normalise_reference(str(received.get("reference") or "")),
+    }
+    response = render(request, "admissions/thanks.html", context)
     # Shown once: on a shared phone the next person must not meet someone else's crisis box.
     response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
     return response

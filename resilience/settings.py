@@ -5,6 +5,7 @@ Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, SITE_URL and friends; see .
 """
 
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,13 +49,20 @@ if ADMIN_URL.startswith("/") or not ADMIN_URL.endswith("/"):
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Staff sign-in (two-factor, throttling, idle timeout). Before the admin, whose base_site.html
+    # it extends; and the admin itself, as staff's config, so `admin.site` requires two-factor.
+    "staff",
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5.3 served from our own static files
     "crispy_forms",
     "crispy_bootstrap5",
@@ -77,9 +85,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "staff.middleware.StaffIdleTimeoutMiddleware",
+    "staff.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "admissions.attribution.VisitAttributionMiddleware",
+    # Last: turns a sign-in refused by django-axes into our "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resilience.urls"
@@ -191,6 +204,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "remind staff of call-backs now due": {
+        "task": "admissions.tasks.remind_due_call_backs",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "anonymise leads past their retention period": {
+        "task": "admissions.tasks.anonymise_expired_leads",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "daily digest of what still waits": {
         "task": "admissions.tasks.send_daily_digest",
         "schedule": 600.0,
@@ -225,11 +248,14 @@ if ADMISSIONS_DAILY_DIGEST_HOUR > 23:
         f"ADMISSIONS_DAILY_DIGEST_HOUR={ADMISSIONS_DAILY_DIGEST_HOUR} is not an hour (0–23)."
     )
 # Leads closed longer than this are anonymised (names, contact details, message and insurance
-# removed; counts and timings kept for the dashboard) by a daily task.
+# removed; counts and timings kept for the dashboard) by an hourly task.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365, minimum=1)
 # Reverting a lead to an earlier version from its history is not a thing staff do: history is a
 # record. Status and assignment change only through the desk's services.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A lead's history (every earlier version, names included) is for supervisors, by the history
+# model's own view permission, not for everyone who may see the lead.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 # The flood guard: more new leads than this within the window, and the form asks for a proof of
 # work; requests without one are stored and held for review, and supervisors get one alert.
 ADMISSIONS_FLOOD_LEADS = env.int("ADMISSIONS_FLOOD_LEADS", default=30, minimum=1)
@@ -268,6 +294,16 @@ INTAKE_SPOOL_REDIS_URL = env.url(
 # How staff hear about leads: dotted paths of admissions.channels.NotificationChannel classes.
 ADMISSIONS_STAFF_CHANNELS = env.list(
     "ADMISSIONS_STAFF_CHANNELS", default=["admissions.channels.EmailChannel"]
+)
+# The webhook channel (admissions.channels.WebhookChannel in ADMISSIONS_STAFF_CHANNELS): every
+# staff alert as a JSON POST to this URL, signed with the secret (README, "Webhook channel").
+# https only when DEBUG is off; the system checks require the secret once the channel is enabled.
+ADMISSIONS_WEBHOOK_URL = env.url(
+    "ADMISSIONS_WEBHOOK_URL", default="", schemes=("http", "https") if DEBUG else ("https",)
+)
+ADMISSIONS_WEBHOOK_SECRET = env.str("ADMISSIONS_WEBHOOK_SECRET", default="")
+ADMISSIONS_WEBHOOK_TIMEOUT_SECONDS = env.int(
+    "ADMISSIONS_WEBHOOK_TIMEOUT_SECONDS", default=5, minimum=1
 )
 # Proxies in front of the site that append to X-Forwarded-For; the client is the address the
 # outermost of them saw. 0 means use the connection's address.
@@ -394,6 +430,40 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Staff sign-in: two-factor, throttling, idle timeout (the staff app) ----------------------
+
+# After their password, staff enter a code from an authenticator app (or a recovery code); the
+# first time, they set the app up. Off, a password alone opens admin (the deploy check warns).
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+# Staff are signed out after this many minutes without a request of their own (the desk list's
+# background polls, header X-Desk-Poll: 1, do not count).
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=15, minimum=1)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses paused sign-ins before any password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The name staff see for this site in their authenticator app.
+OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, superusers included, reads another person's secret or recovery codes in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# 5 failed sign-ins (passwords or codes) for one username from one client address pause sign-in
+# for that pair for 15 minutes from the last failure; attempts during the pause do not extend it.
+# Per pair, so that someone guessing from elsewhere cannot lock the desk out (staff/throttling.py).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address the rate limits use: X-Forwarded-For only from TRUSTED_PROXY_COUNT proxies
+# at FORWARDED_ALLOW_IPS.
+AXES_CLIENT_IP_CALLABLE = "staff.throttling.client_address"
+# A calm 429 page saying when to try again and to call the supervisor.
+AXES_LOCKOUT_CALLABLE = "staff.throttling.lockout_response"
+# Masked in axes' records and logs, with passwords (always masked).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 
 # --- Internationalisation ---------------------------------------------------------------------
 

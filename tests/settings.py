@@ -13,6 +13,8 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("ADMISSIONS_INBOX_EMAIL", "admissions@127.0.0.1")
 # The test client and the live server are reached directly, without a proxy in front.
 os.environ.setdefault("TRUSTED_PROXY_COUNT", "0")
+# Admin as in production: a password and a second factor (tests/staff_sign_in.py signs staff in).
+os.environ.setdefault("ADMIN_REQUIRE_2FA", "true")
 
 from resilience.settings import *  # noqa: F403
 

@@ -25,6 +25,10 @@ def give_existing_leads_references(apps, schema_editor):
             message=lead.message,
             insurance_member_id=lead.insurance_member_id,
         )
+    # Closed by a release that kept no closing time: retention counts from when they came in.
+    Lead.objects.filter(status="closed", closed_at__isnull=True).update(
+        closed_at=models.F("created_at")
+    )
 
 
 class Migration(migrations.Migration):

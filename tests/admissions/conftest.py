@@ -2,8 +2,11 @@ import time
 
 import pytest
 import time_machine
+from django.test import Client
 
 from admissions.bot_traps import new_form_token
+from tests.admissions.factories import AdmissionsStaffFactory, SupervisorFactory
+from tests.staff_sign_in import sign_in
 
 
 def form_token_shown(seconds_ago: float) -> str:
@@ -48,3 +51,25 @@ def post_form(client, django_capture_on_commit_callbacks):
             return client.post("/get-help/", data or form_data(), **extra)
 
     return post
+
+
+@pytest.fixture
+def staff_member(db):
+    return AdmissionsStaffFactory(first_name="Casey", last_name="Morgan")
+
+
+@pytest.fixture
+def desk(client, staff_member):
+    """A browser signed in to the desk (password and second factor) as an admissions staff member."""
+    sign_in(client, staff_member)
+    return client
+
+
+@pytest.fixture
+def supervisor_desk(db):
+    """A browser of its own signed in as a supervisor (beside `desk`, if a test wants both)."""
+    client = Client()
+    supervisor = SupervisorFactory(first_name="Dana", last_name="Chief")
+    sign_in(client, supervisor)
+    client.user = supervisor
+    return client

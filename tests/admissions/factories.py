@@ -7,7 +7,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions.consent import CONSENT_TEXT, CONSENT_VERSION
 from admissions.models import ContactMethod, ForWhom, Lead, OnCallShift, WeeklyOnCallShift
-from admissions.roles import SUPERVISORS_GROUP
+from admissions.roles import MARKETING_GROUP, STAFF_GROUP, SUPERVISORS_GROUP
 from admissions.services import ConsultationRequest
 from tests.factories import UserFactory
 
@@ -22,6 +22,24 @@ class SupervisorFactory(StaffFactory):
     def supervisor_group(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name=SUPERVISORS_GROUP))
+
+
+class AdmissionsStaffFactory(StaffFactory):
+    """A member of the admissions team, in the Admissions staff group (the desk's permissions)."""
+
+    @factory.post_generation
+    def staff_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=STAFF_GROUP))
+
+
+class MarketingFactory(StaffFactory):
+    """Someone from marketing: staff (admin sign-in), in the Marketing group, no lead access."""
+
+    @factory.post_generation
+    def marketing_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=MARKETING_GROUP))
 
 
 def consultation_request(**overrides) -> ConsultationRequest:

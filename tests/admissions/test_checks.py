@@ -1,10 +1,12 @@
 import pytest
+from cryptography.fernet import Fernet
 from django.core.checks import run_checks
 
 
 @pytest.fixture(autouse=True)
 def production_with_redis(settings):
     settings.REDIS_URL = "redis://cache.internal:6379/0"
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 
 
 def test_a_mistyped_notification_channel_stops_the_site_from_starting(settings):

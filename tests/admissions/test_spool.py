@@ -169,6 +169,7 @@ def test_the_spool_item_is_what_the_service_needs_and_nothing_more(client, spool
         "attribution",
         "form_nonce",
         "intake_id",
+        "reference",
         "received_at",
         "held_reason",
         "bot_signals",

@@ -5,17 +5,19 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import WCAG_A_AND_AA
+from tests.browser.test_staff_sign_in import sign_in_with_two_factor
 from tests.factories import SuperuserFactory
 from tests.programs.factories import ProgramFactory
+from tests.staff_sign_in import authenticator_for
 
 
 def test_staff_sign_in_and_edit_a_page_without_policy_violations(page, page_log):
-    SuperuserFactory(username="marketing", password="correct-horse-battery")
+    device = authenticator_for(
+        SuperuserFactory(username="marketing", password="correct-horse-battery")
+    )
 
     page.goto(f"/{settings.ADMIN_URL}")
-    page.get_by_label("Username").fill("marketing")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    sign_in_with_two_factor(page, "marketing", "correct-horse-battery", device)
     page.goto(f"/{settings.ADMIN_URL}core/sitepage/")
     page.get_by_role("link", name="Privacy notice").click()
 
@@ -27,13 +29,13 @@ def test_staff_sign_in_and_edit_a_page_without_policy_violations(page, page_log)
 
 
 def test_marketing_sees_a_character_count_and_previews_a_draft(page, page_log):
-    SuperuserFactory(username="marketing", password="correct-horse-battery")
+    device = authenticator_for(
+        SuperuserFactory(username="marketing", password="correct-horse-battery")
+    )
     draft = ProgramFactory(name="Weekend IOP", slug="weekend-iop", is_published=False)
 
     page.goto(f"/{settings.ADMIN_URL}login/")
-    page.get_by_label("Username").fill("marketing")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    sign_in_with_two_factor(page, "marketing", "correct-horse-battery", device)
     page.goto(f"/{settings.ADMIN_URL}programs/program/{draft.pk}/change/")
     page.get_by_label("SEO title").fill(
         "Weekend intensive outpatient program in Boston, Massachusetts"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -17,6 +18,7 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://www.resilience.example",
     "ADMISSIONS_INBOX_EMAIL": "admissions@resilience.example",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from core.models import SitePage
 from tests.core.factories import SitePageFactory
 from tests.factories import SuperuserFactory
+from tests.staff_sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_a_free_address_is_accepted():
 
 
 def test_the_required_pages_cannot_be_deleted_in_admin(client):
-    client.force_login(SuperuserFactory())
+    sign_in(client, SuperuserFactory())
     privacy = SitePage.objects.get(slug="privacy")
 
     response = client.get(f"{ADMIN}core/sitepage/{privacy.pk}/delete/")
@@ -42,7 +43,7 @@ def test_the_required_pages_cannot_be_deleted_in_admin(client):
 
 
 def test_other_pages_can_be_deleted_in_admin(client):
-    client.force_login(SuperuserFactory())
+    sign_in(client, SuperuserFactory())
     page = SitePageFactory()
 
     response = client.post(f"{ADMIN}core/sitepage/{page.pk}/delete/", {"post": "yes"})
@@ -52,7 +53,7 @@ def test_other_pages_can_be_deleted_in_admin(client):
 
 
 def test_marketing_edits_a_page_in_admin_and_the_site_shows_it(client):
-    client.force_login(SuperuserFactory())
+    sign_in(client, SuperuserFactory())
     privacy = SitePage.objects.get(slug="privacy")
 
     response = client.post(

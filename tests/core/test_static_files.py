@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from tests.public_pages import PUBLIC_PAGES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +27,7 @@ def test_every_public_page_renders_with_the_collected_hashed_static_files(tmp_pa
         "LOG_LEVEL": "ERROR",
         # Production refuses to start without Redis; nothing here needs it to answer.
         "REDIS_URL": "redis://127.0.0.1:1/0",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
 
     def run(*args):

@@ -8,6 +8,7 @@ from PIL import Image
 
 from programs.models import Program
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
+from tests.staff_sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,13 @@ ADMIN = f"/{settings.ADMIN_URL}programs/program/"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with the second factor admin requires."""
+    sign_in(client, admin_user)
+    return client
 
 
 def program_form(**overrides):

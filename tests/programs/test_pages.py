@@ -8,6 +8,7 @@ from core.richtext import render_markdown
 from programs.models import LevelOfCare
 from tests.factories import UserFactory
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
+from tests.staff_sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +172,7 @@ def test_staff_can_preview_an_unpublished_program(client):
     program = ProgramFactory(name="New evening group", is_published=False)
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="view_program"))
-    client.force_login(editor)
+    sign_in(client, editor)
 
     response = client.get(f"/programs/{program.slug}/")
 
