@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from admissions import audit, dashboard, desk, exports, triage
+from admissions import admin_audit, audit, dashboard, desk, exports, triage
 from admissions.models import (
     CloseOutcome,
     Dispatch,
@@ -244,6 +244,7 @@ class LeadAdmin(SimpleHistoryAdmin):
             extra_context={
                 **(extra_context or {}),
                 "latest_lead_id": latest,
+                "poll_seconds": settings.ADMISSIONS_DESK_POLL_SECONDS,
                 "can_export": request.user.has_perm("admissions.export_lead"),
                 "can_see_dashboard": request.user.has_perm("admissions.view_dashboard"),
             },
@@ -321,6 +322,11 @@ class LeadAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         return desk.lead_page(request, lead, model_admin=self)
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        # The history page shows old and new values: only the desk's own fields, never what the
+        # person wrote or their names.
+        return admin_audit.MaskedHistoryContextHelper(self.model, historical_record)
+
     def has_add_permission(self, request):
         # Leads arrive through the website; staff never type them in here.
         return False
@@ -389,6 +395,3 @@ class WeeklyOnCallShiftAdmin(admin.ModelAdmin):
     list_display = ["staff_member", "weekday", "starts_at", "ends_at"]
     list_filter = ["weekday", "staff_member"]
 
-
-# The audit log and the leads' history, for supervisors (registered there).
-from admissions import admin_audit  # noqa: E402, F401

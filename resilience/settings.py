@@ -247,6 +247,8 @@ if ADMISSIONS_DAILY_DIGEST_HOUR > 23:
     raise ImproperlyConfigured(
         f"ADMISSIONS_DAILY_DIGEST_HOUR={ADMISSIONS_DAILY_DIGEST_HOUR} is not an hour (0–23)."
     )
+# How often an open lead list asks the server whether new leads have arrived.
+ADMISSIONS_DESK_POLL_SECONDS = env.int("ADMISSIONS_DESK_POLL_SECONDS", default=20, minimum=1)
 # Leads closed longer than this are anonymised (names, contact details, message and insurance
 # removed; counts and timings kept for the dashboard) by an hourly task.
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=365, minimum=1)

@@ -60,7 +60,7 @@ def staff_member(db):
 
 @pytest.fixture
 def desk(client, staff_member):
-    """A browser signed in to the desk (password and second factor) as an admissions staff member."""
+    """A browser signed in to the desk (password and second factor) as an admissions staffer."""
     sign_in(client, staff_member)
     return client
 

@@ -26,7 +26,7 @@ def minutes_ago(minutes: float):
     return timezone.now() - timedelta(minutes=minutes)
 
 
-# --- What a row says ---------------------------------------------------------------------------
+# --- What a row says --------------------------------------------------------------------------
 
 
 def test_a_row_shows_reference_received_who_program_status_assignee_attempts(desk, staff_member):
@@ -73,7 +73,7 @@ def test_what_a_visitor_typed_is_shown_as_text_never_as_markup(desk):
     assert "&lt;b&gt;bold&lt;/b&gt; please" in page_html
 
 
-# --- Order: pinned first -------------------------------------------------------------------------
+# --- Order: pinned first ------------------------------------------------------------------------
 
 
 def test_urgent_and_overdue_are_pinned_first_then_the_oldest_waiting_then_the_rest(desk):
@@ -98,7 +98,7 @@ def test_urgent_and_overdue_are_pinned_first_then_the_oldest_waiting_then_the_re
     ]
 
 
-# --- Filters ---------------------------------------------------------------------------------------
+# --- Filters --------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_open_leads_by_default_and_every_status_on_request(desk):
@@ -183,7 +183,7 @@ def test_the_list_s_own_filters_search_and_ordering_still_work(desk, query):
     assert desk.get(LEADS, query).status_code == 200
 
 
-# --- Search ----------------------------------------------------------------------------------------
+# --- Search ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_the_list_s_own_redraw_does_not_record_the_search_again(desk):
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 1
 
 
-# --- New leads without a reload ----------------------------------------------------------------
+# --- New leads without a reload ---------------------------------------------------------------
 
 
 def test_the_poll_counts_leads_newer_than_the_list_has_without_personal_data(desk):
@@ -272,7 +272,7 @@ def test_the_list_page_tells_its_script_the_newest_lead_and_where_to_poll(desk):
     assert "admissions/desk-poll.js" in html
 
 
-# --- Nobody types, deletes or bulk-edits leads here ------------------------------------------------
+# --- Nobody types, deletes or bulk-edits leads here -----------------------------------------------
 
 
 def test_leads_cannot_be_typed_in_by_hand_or_deleted(desk, admin_client):
@@ -301,7 +301,7 @@ def test_supervisors_manage_on_call_shifts(supervisor_desk):
     assert OnCallShift.objects.get().staff_member == staff
 
 
-# --- Review of held and spam requests --------------------------------------------------------------
+# --- Review of held and spam requests -------------------------------------------------------------
 
 
 def test_held_requests_are_listed_for_review_and_released_to_the_pipeline(

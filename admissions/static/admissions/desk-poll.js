@@ -1,15 +1,16 @@
-// The desk's list brings in new leads without a reload: every 20 seconds it asks the server how
+// The desk's list brings in new leads without a reload: every 20 seconds (ADMISSIONS_DESK_POLL_SECONDS) it asks the server how
 // many leads arrived since the page was drawn (numbers only) and, when some did, redraws the rows
 // in place — unless the person has rows selected or is working in the table, in which case a
 // button offers to show them. Polls carry X-Desk-Poll so they never keep an idle session alive.
-(function () {
+// Loaded in the page's head (admin's Media): start once the list is there.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const root = document.querySelector("[data-desk-poll-url]");
   if (!root || !window.fetch) return;
   const pollUrl = root.dataset.deskPollUrl;
   const live = document.getElementById("desk-live");
   const showButton = document.getElementById("desk-show-new");
-  const INTERVAL_MS = 20000;
+  const INTERVAL_MS = (Number(root.dataset.pollSeconds) || 20) * 1000;
   const headers = { "X-Desk-Poll": "1", "X-Requested-With": "XMLHttpRequest" };
   let latest = Number(root.dataset.latestLead) || 0;
   let waiting = { count: 0, urgent: 0, latest: latest };
@@ -81,4 +82,4 @@
 
   showButton.addEventListener("click", showNew);
   schedule();
-})();
+});
