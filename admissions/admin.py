@@ -31,9 +31,8 @@ from admissions.models import (
     WeeklyOnCallShift,
 )
 from admissions.search import search_leads
+from staff.middleware import DESK_POLL_HEADER
 
-# Sent by the list's own script (desk-poll.js) when it checks for new leads or redraws itself.
-DESK_POLL_HEADER = "X-Desk-Poll"
 # How the list ranks leads (see LeadAdmin.get_queryset): pinned first, then waiting, then the rest.
 URGENT_WAITING, OVERDUE, WAITING, DONE_OR_CONTACTED = 0, 1, 2, 3
 
@@ -394,4 +393,3 @@ class OnCallShiftAdmin(admin.ModelAdmin):
 class WeeklyOnCallShiftAdmin(admin.ModelAdmin):
     list_display = ["staff_member", "weekday", "starts_at", "ends_at"]
     list_filter = ["weekday", "staff_member"]
-

@@ -173,7 +173,7 @@ class DashboardFigures:
 def figures_for(period_start: date, period_end: date, now: datetime) -> DashboardFigures:
     """The dashboard's figures: today and this week as of `now`, speed and conversion for the
     local days `period_start` to `period_end` (both included). Five queries, always."""
-    today = timezone.localdate(now)
+    today = timezone.localdate(now, center_zone())
     today_start = local_midnight(today)
     week_start = local_midnight(today - timedelta(days=today.weekday()))
     by_status, by_program, by_source, total = _received(today_start, week_start, now)
@@ -202,14 +202,19 @@ def figures_for(period_start: date, period_end: date, now: datetime) -> Dashboar
     )
 
 
+def center_zone():
+    """The center's time zone (settings.TIME_ZONE), whatever zone a request may have activated."""
+    return timezone.get_default_timezone()
+
+
 def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return datetime.combine(day, time.min, tzinfo=center_zone())
 
 
 def time_of_week(received: datetime) -> str:
     """Weekends (Saturday, Sunday), nights (8 p.m.–8 a.m. on other days) or weekday daytime,
     by the center's local time."""
-    local = timezone.localtime(received)
+    local = timezone.localtime(received, center_zone())
     if local.weekday() >= 5:
         return WEEKENDS
     if DAYTIME_STARTS <= local.time() < DAYTIME_ENDS:
@@ -638,7 +643,7 @@ def dashboard_view(request, model_admin):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = timezone.localdate(now, center_zone())
     form = PeriodForm(request.GET or None, today=today)
     period_start, period_end = form.period()
     figures = figures_for(period_start, period_end, now)

@@ -237,7 +237,7 @@ def remind_due_call_backs() -> int:
         with transaction.atomic():
             call_back = (
                 CallBack.objects.due_for_reminder(timezone.now())
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("lead", "assignee")
                 .filter(pk=call_back_id)
                 .first()

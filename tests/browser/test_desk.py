@@ -185,7 +185,9 @@ def test_a_new_lead_appears_on_an_open_list_and_is_announced(page, page_log, set
 
     LeadFactory(first_name="Riley", last_name="Arrived", priority="urgent")
 
-    expect(page.locator("#result_list tbody tr").first).to_contain_text("Riley Arrived")
+    # Polled every second here; the wait allows for a slow machine.
+    first_row = page.locator("#result_list tbody tr").first
+    expect(first_row).to_contain_text("Riley Arrived", timeout=15_000)
     expect(page.get_by_role("status")).to_have_text("1 new lead (1 urgent) added to the list.")
     assert_nothing_blocked_or_foreign(page_log)
 
@@ -208,7 +210,7 @@ def test_with_rows_selected_the_list_offers_new_leads_instead_of_redrawing(
     LeadFactory(first_name="Riley", last_name="Arrived", held_reason="flood")
 
     offer = page.get_by_role("button", name="Show 1 new lead")
-    expect(offer).to_be_visible()
+    expect(offer).to_be_visible(timeout=15_000)
     expect(page.locator("#result_list input.action-select").first).to_be_checked()
     offer.click()
     expect(page.locator("#result_list")).to_contain_text("Riley Arrived")
