@@ -30,7 +30,7 @@ def production_has_field_encryption_keys(app_configs, **kwargs):
         Error(
             "FIELD_ENCRYPTION_KEYS is not set and DEBUG is off: the messages and insurance "
             "details of leads must be encrypted with keys of their own.",
-            hint="Generate one with: python -c \"from cryptography.fernet import Fernet; "
+            hint='Generate one with: python -c "from cryptography.fernet import Fernet; '
             "print(Fernet.generate_key().decode())\" and see README, 'Encryption at rest'.",
             id="core.E002",
         )

@@ -63,9 +63,7 @@ def create_roles(apps, schema_editor):
     supervisors, _ = Group.objects.get_or_create(name=SUPERVISORS)
     supervisors.permissions.set(permissions(SUPERVISOR_PERMISSIONS))
     marketing, _ = Group.objects.get_or_create(name=MARKETING)
-    marketing.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=MARKETING_APPS)
-    )
+    marketing.permissions.set(Permission.objects.filter(content_type__app_label__in=MARKETING_APPS))
 
 
 class Migration(migrations.Migration):

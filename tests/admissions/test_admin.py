@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from admissions.models import AuditAction, AuditEvent, Lead, OnCallShift
@@ -337,3 +339,20 @@ def test_a_request_closed_as_suspected_spam_can_be_reopened_and_followed_up(
     spam.refresh_from_db()
     assert (spam.status, spam.close_outcome) == ("new", "")
     assert [m.subject for m in mail.outbox] == [f"New consultation request {spam.reference}"]
+
+
+# --- Cost ------------------------------------------------------------------------------------
+
+
+def test_the_list_costs_the_same_queries_with_five_or_fifty_leads(desk, staff_member):
+    def queries(**params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.get(LEADS, params).status_code == 200
+        return len(captured)
+
+    LeadFactory.create_batch(5, assigned_to=staff_member)
+    few = (queries(), queries(q="Sam Rivera"), queries(status="all"))
+    LeadFactory.create_batch(45, priority="urgent", assigned_to=StaffFactory())
+    many = (queries(), queries(q="Sam Rivera"), queries(status="all"))
+
+    assert few == many

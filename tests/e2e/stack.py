@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from tests.e2e.processes import (
     LOG_TAIL_LINES,
@@ -24,6 +25,8 @@ from tests.e2e.processes import (
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 ADMISSIONS_INBOX = "admissions@resilience.example"
+# One key for the whole run: every process of a stack must read what the others wrote.
+FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
 STARTUP_TIMEOUT = 30.0
 # From the developer's environment only what any program needs; nothing that configures the site.
 _PASSED_THROUGH = ("HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME")
@@ -55,6 +58,8 @@ def site_env(
         DJANGO_SETTINGS_MODULE="resilience.settings",
         DEBUG="false",
         SECRET_KEY=secret_key,
+        # Production refuses to start without keys of its own for encryption at rest.
+        FIELD_ENCRYPTION_KEYS=FIELD_ENCRYPTION_KEY,
         SITE_URL=site_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
