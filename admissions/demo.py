@@ -52,8 +52,12 @@ from admissions.models import (
     WeeklyOnCallShift,
 )
 from admissions.roles import MARKETING_GROUP, STAFF_GROUP, SUPERVISORS_GROUP
-from admissions.services import ConsultationRequest, Screening, receive_consultation_request
-from admissions.services import route_lead as route_lead_now
+from admissions.services import (
+    ConsultationRequest,
+    Screening,
+    receive_consultation_request,
+    route_lead,
+)
 from core.demo import DEMO_ADMIN_PASSWORD
 
 # One password for every demo account, the same as the demo admin's.
@@ -550,7 +554,7 @@ def _make_lead(demo: DemoLead, users: dict, now: datetime) -> None:
     if lead.in_pipeline:
         # Routed now rather than by the follow-up once this commits, so that the steps below
         # come after it (the follow-up finds it routed and leaves it).
-        _as_if_at(lead, received_at + ROUTED_AFTER, lambda: route_lead_now(lead))
+        _as_if_at(lead, received_at + ROUTED_AFTER, lambda: route_lead(lead))
     for step in demo.steps:
         _as_if_at(
             lead,

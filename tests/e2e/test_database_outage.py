@@ -13,7 +13,7 @@ from tests.e2e.visitors import Visitors, outcome_counts
 
 BURST = 40
 PHONE_LINK = 'href="tel:+16175550143"'
-NEW_LEAD = re.compile(r"New consultation request #(\d+)")
+NEW_LEAD = re.compile(r"New consultation request ([2-9A-Z]{4}-[2-9A-Z]{4})")
 
 
 @pytest.mark.timeout(240)
@@ -55,11 +55,11 @@ def test_requests_sent_while_the_database_is_down_are_stored_once_it_is_back(
     time.sleep(11)  # one more run of the spool's drain: nothing is stored twice
     assert e2e_database.scalar("SELECT count(*) FROM admissions_lead") == BURST
     assert set(e2e_database.column("SELECT phone FROM admissions_lead")) == expected
-    lead_ids = set(e2e_database.column("SELECT id FROM admissions_lead"))
+    lead_ids = set(e2e_database.column("SELECT reference FROM admissions_lead"))
 
-    def announced() -> set[int]:
+    def announced() -> set[str]:
         return {
-            int(match.group(1))
+            match.group(1)
             for message in smtp_sink.messages(to=ADMISSIONS_INBOX)
             if (match := NEW_LEAD.search(message.subject))
         }

@@ -18,7 +18,7 @@ CONCURRENCY = 20
 WORKER_CONCURRENCY = 2
 # The promise: every lead notified within five minutes of the last fault ending.
 SPEED_TO_LEAD_LIMIT = 300
-NEW_LEAD = re.compile(r"New consultation request #(\d+)")
+NEW_LEAD = re.compile(r"New consultation request ([2-9A-Z]{4}-[2-9A-Z]{4})")
 
 
 @pytest.mark.timeout(600)
@@ -79,13 +79,13 @@ def test_a_thousand_requests_through_a_redis_crash_and_a_killed_worker(
     stack.start_worker()
     last_fault_ended = fault["worker back"] = time.monotonic()
 
-    lead_ids = set(e2e_database.column("SELECT id FROM admissions_lead"))
+    lead_ids = set(e2e_database.column("SELECT reference FROM admissions_lead"))
 
-    def announced() -> dict[int, list]:
+    def announced() -> dict[str, list]:
         by_lead = defaultdict(list)
         for message in smtp_sink.messages(to=ADMISSIONS_INBOX):
             if match := NEW_LEAD.search(message.subject):
-                by_lead[int(match.group(1))].append(message)
+                by_lead[match.group(1)].append(message)
         return by_lead
 
     def unfinished() -> int:

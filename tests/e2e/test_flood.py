@@ -12,7 +12,7 @@ from tests.e2e.visitors import Visitors, outcome_counts
 REQUESTS = 120
 THRESHOLD = 30
 SUPERVISOR = "chief@resilience.example"
-NEW_LEAD = re.compile(r"New consultation request #(\d+)")
+NEW_LEAD = re.compile(r"New consultation request ([2-9A-Z]{4}-[2-9A-Z]{4})")
 FLOOD_ALERT = "Many consultation requests at once"
 MAKE_SUPERVISOR = (
     "from django.contrib.auth.models import Group, User\n"
@@ -42,16 +42,16 @@ def test_a_flood_engages_the_guard_alerts_supervisors_once_and_loses_nothing(
     assert e2e_database.scalar("SELECT count(*) FROM admissions_floodepisode") == 1
     held = e2e_database.scalar("SELECT count(*) FROM admissions_lead WHERE held_reason <> ''")
     announced_leads = set(
-        e2e_database.column("SELECT id FROM admissions_lead WHERE held_reason = ''")
+        e2e_database.column("SELECT reference FROM admissions_lead WHERE held_reason = ''")
     )
     assert held >= REQUESTS - THRESHOLD - 20  # at most a round of in-flight requests slip past
     assert "altcha" in after.hidden_fields  # the form now asks for a proof of work
 
     smtp_sink.wait_for(1, to=SUPERVISOR, subject=FLOOD_ALERT, timeout=30)
 
-    def new_lead_messages() -> list[int]:
+    def new_lead_messages() -> list[str]:
         return [
-            int(match.group(1))
+            match.group(1)
             for message in smtp_sink.messages(to=ADMISSIONS_INBOX)
             if (match := NEW_LEAD.search(message.subject))
         ]
