@@ -7,10 +7,8 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -33,8 +31,8 @@ from admissions.models import (
     WeeklyOnCallShift,
 )
 from admissions.search import search_leads
+from core.changelists import OnlyListFiltersChangeList
 from programs.models import Program
-from staff.middleware import DESK_POLL_HEADER
 
 # Columns the list never shows, left out of its rows (the lead page loads its lead whole).
 LIST_LEAVES_OUT = [
@@ -58,24 +56,6 @@ LIST_LEAVES_OUT = [
 USER_NAME_FIELDS = ["pk", "username", "first_name", "last_name"]
 # How the list ranks leads (see LeadAdmin.get_queryset): pinned first, then waiting, then the rest.
 URGENT_WAITING, OVERDUE, WAITING, DONE_OR_CONTACTED = 0, 1, 2, 3
-
-
-class OnlyListFiltersChangeList(ChangeList):
-    """Refuses any lookup in the list's URL that is not one of its own filters.
-
-    Admin accepts lookups on any field by default (?phone=…, ?message__icontains=…), and the
-    list's query string then travels in every change link, the browser history and access logs:
-    personal data must not. The search box's own `q` is the one exception.
-    """
-
-    def get_filters(self, request):
-        filter_specs, has_filters, remaining, *rest = super().get_filters(request)
-        # What the list filters did not consume is a free-form lookup.
-        if remaining:
-            raise DisallowedModelAdminLookup(
-                f"Filtering by {', '.join(sorted(remaining))} is not allowed here"
-            )
-        return filter_specs, has_filters, remaining, *rest
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -247,7 +227,10 @@ class LeadAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         now = timezone.now()
         overdue_since = now - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
-        waiting = Q(contacted_at__isnull=True) & ~Q(status=Status.CLOSED)
+        # Waiting for a first contact. Held requests (a flood) wait for review instead and are
+        # not pinned, unless urgent: a person in danger may be among them.
+        not_reached = Q(contacted_at__isnull=True) & ~Q(status=Status.CLOSED)
+        waiting = not_reached & Q(held_reason="")
         return (
             super()
             .get_queryset(request)
@@ -260,7 +243,7 @@ class LeadAdmin(SimpleHistoryAdmin):
             )
             .annotate(
                 desk_rank=Case(
-                    When(waiting & Q(priority=Priority.URGENT), then=Value(URGENT_WAITING)),
+                    When(not_reached & Q(priority=Priority.URGENT), then=Value(URGENT_WAITING)),
                     When(waiting & Q(created_at__lt=overdue_since), then=Value(OVERDUE)),
                     When(waiting, then=Value(WAITING)),
                     default=Value(DONE_OR_CONTACTED),
@@ -276,6 +259,9 @@ class LeadAdmin(SimpleHistoryAdmin):
         return [F("desk_rank").asc(), waiting_since.asc(nulls_last=True), F("created_at").desc()]
 
     def get_search_results(self, request, queryset, search_term):
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # Admin's autocomplete endpoint would search leads outside the audited list.
+            raise PermissionDenied
         return search_leads(queryset, search_term), False
 
     def changelist_view(self, request, extra_context=None):
@@ -291,9 +277,9 @@ class LeadAdmin(SimpleHistoryAdmin):
             },
         )
         changelist = getattr(response, "context_data", {}).get("cl")
-        # The list redrawing itself (desk-poll.js) repeats a search already recorded.
-        redraw = request.headers.get(DESK_POLL_HEADER)
-        if changelist is not None and changelist.query and not redraw:
+        # Every answer to a search is recorded, the list's own redraws included: a header any
+        # client can send must not turn the record off.
+        if changelist is not None and changelist.query:
             audit.record_search(request, changelist.query, changelist.result_count)
         return response
 
@@ -362,6 +348,12 @@ class LeadAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, lead):
             raise PermissionDenied
         return desk.lead_page(request, lead, model_admin=self)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is read in the history list. Its form would let anyone with change
+        # permission rewrite the lead (and show what the person wrote, unaudited): changes go
+        # through the desk's services only.
+        raise PermissionDenied
 
     def get_historical_record_context_helper(self, request, historical_record):
         # The history page shows old and new values: only the desk's own fields, never what the

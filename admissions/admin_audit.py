@@ -14,7 +14,6 @@ Imported by admissions.admin, which registers everything else of the app.
 import dataclasses
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import F, Window
 from django.db.models.functions import Lag
@@ -26,6 +25,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from admissions import audit, exports
 from admissions.models import AuditAction, AuditEvent, Lead, normalise_reference
+from core.changelists import OnlyListFiltersChangeList
 
 HistoricalLead = Lead.history.model
 
@@ -98,7 +98,7 @@ def _lead_exists(record, lead_id) -> bool:
 # --- The audit log -----------------------------------------------------------------------------
 
 
-class AuditEventChangeList(ChangeList):
+class AuditEventChangeList(OnlyListFiltersChangeList):
     def get_results(self, request):
         super().get_results(request)
         self.result_list = list(self.result_list)
@@ -212,7 +212,7 @@ def _rendered_changelist(response):
 # --- The leads' history ------------------------------------------------------------------------
 
 
-class HistoryChangeList(ChangeList):
+class HistoryChangeList(OnlyListFiltersChangeList):
     """Fetches, for the page's records, the version each one followed (two queries, not one
     per row) and whether the lead is still there."""
 

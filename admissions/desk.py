@@ -51,7 +51,7 @@ def attention_flags(lead: Lead, desk_rank: int | None = None):
         flags.append(("urgent", "⚠", "Urgent"))
     elif lead.is_urgent:
         flags.append(("urgent-seen", "⚠", "Urgent"))
-    if waiting and _is_overdue(lead):
+    if waiting and not lead.held_reason and _is_overdue(lead):
         flags.append(("overdue", "⏱", "Overdue"))
     if lead.held_reason and not lead.is_closed:
         flags.append(("held", "⏸", "Held for review"))
@@ -194,7 +194,9 @@ def lead_page(request, lead: Lead, *, model_admin):
         action = request.POST.get("desk_action", "")
         try:
             done = _act(request, lead, action, bound)
-        except triage.TriageError as error:
+        except (triage.TriageError, PermissionDenied) as error:
+            if isinstance(error, PermissionDenied) and action != "assign_to_me":
+                raise
             messages.error(request, str(error))
             done, refused = None, True
         if done:

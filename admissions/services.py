@@ -395,6 +395,11 @@ def route_lead(lead: Lead) -> Lead:
         )
         if lead.routed_at:
             return lead
+        if lead.assigned_to_id:
+            # Someone took it on the desk before routing ran (a slow or lost task): theirs.
+            lead.routed_at = timezone.now()
+            lead.save(update_fields=["routed_at"])
+            return lead
         on_call = on_call_staff(timezone.now())
         if on_call:
             lead.assigned_to = next_in_rotation(on_call)

@@ -154,16 +154,21 @@ def close_lead(lead: Lead, *, by, outcome: str, referred_to: str = "", note: str
 
 def assign_lead(lead: Lead, *, to, by) -> bool:
     """Give the lead to a staff member: the assignment time is set, its pending call-back follows,
-    and the new assignee is told (unless they took it themselves). Anyone may take a lead;
-    assigning it to someone else needs the reassign permission. False if nothing changed."""
+    and the new assignee is told (unless they took it themselves). Anyone may take an unassigned
+    lead; assigning it to someone else, or taking a colleague's, needs the reassign permission.
+    False if nothing changed."""
     if to is not None and not (to.is_active and to.is_staff):
         raise TriageError("Leads can be assigned only to active staff members.")
-    if by is not None and to != by and not by.has_perm("admissions.reassign_lead"):
+    may_reassign = by is None or by.has_perm("admissions.reassign_lead")
+    if to != by and not may_reassign:
         raise PermissionDenied("Only supervisors assign leads to someone else.")
     with transaction.atomic():
         lead = _locked(lead)
         if lead.assigned_to_id == (to.pk if to else None):
             return False
+        if lead.assigned_to_id and not may_reassign:
+            # Taking a colleague's lead is a reassignment: a supervisor decides it.
+            raise PermissionDenied("This lead is a colleague's; ask a supervisor to reassign it.")
         lead.assigned_to, lead.assigned_at = to, timezone.now() if to else None
         activity = _record(lead, ActivityKind.ASSIGNMENT, by, assigned_to=to)
         lead.call_backs.pending().update(assignee=to)

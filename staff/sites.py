@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from staff import services, views
+from staff import services, throttling, views
 from staff.middleware import is_desk_poll, signed_out_response
 
 
@@ -75,6 +75,8 @@ class StaffAdminSite(admin.AdminSite):
         if request.method == "GET" and services.needs_second_factor(request.user):
             next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
             return self.second_factor_redirect(request, next_url)
+        if request.method == "POST" and throttling.address_paused(request):
+            return throttling.address_lockout_response(request)
         extra_context = {
             "second_factor_required": services.second_factor_required(),
             **(extra_context or {}),

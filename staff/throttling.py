@@ -6,6 +6,9 @@ two-factor codes alike, pause sign-in for that username from that address for AX
 refused without extending it, so the time the page gives is the time it ends. Someone guessing
 from elsewhere cannot lock staff at the desk out; a supervisor can lift a pause early by deleting
 the access attempt in admin (Axes › Access attempts) or with `manage.py axes_reset_username`.
+
+Thirty failures from one address, whatever the usernames, pause sign-in from that address too
+(ADDRESS_FAILURE_LIMIT, a sliding 15 minutes, counted in the shared cache).
 """
 
 import ipaddress
@@ -17,11 +20,17 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Max
+from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.http import client_ip
+from core.ratelimit import SlidingWindowLimit
+
+# Guessing across many usernames from one address is paused too, with a looser limit (an office
+# behind one address holds many honest people who mistype).
+ADDRESS_FAILURE_LIMIT = SlidingWindowLimit("staff-sign-in-failures", limit=30, window_seconds=900)
 
 
 def client_address(request) -> str | None:
@@ -87,6 +96,34 @@ def lockout_response(request, original_response=None, credentials=None):
         "title": _("Sign-in paused"),
         "until": until,
         "minutes": max(1, math.ceil(seconds / 60)),
+    }
+    response = TemplateResponse(request, "staff/locked_out.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    response.render()
+    return response
+
+
+@receiver(user_login_failed)
+def count_failure_from_address(sender, credentials=None, request=None, **kwargs):
+    if request is not None and (address := client_address(request)):
+        ADDRESS_FAILURE_LIMIT.hit(address)
+
+
+def address_paused(request) -> bool:
+    address = client_address(request)
+    return bool(address) and ADDRESS_FAILURE_LIMIT.exceeded(address)
+
+
+def address_lockout_response(request):
+    """Too many failures from this address, across usernames: the same calm page."""
+    from django.contrib import admin
+
+    seconds = ADDRESS_FAILURE_LIMIT.window_seconds
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Sign-in paused"),
+        "until": timezone.now() + timedelta(seconds=seconds),
+        "minutes": math.ceil(seconds / 60),
     }
     response = TemplateResponse(request, "staff/locked_out.html", context, status=429)
     response["Retry-After"] = str(seconds)

@@ -1,9 +1,12 @@
 import os
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models.signals import post_migrate
 
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -29,3 +32,14 @@ def demo_content(db):
 def empty_cache():
     """Each test starts with an empty cache: rate limits and cached pages don't leak between."""
     cache.clear()
+
+
+def _restore_staff_roles(sender, **kwargs):
+    """Transactional tests end by emptying every table, the staff roles that migration 0007
+    made included; `flush` then sends post_migrate, and the roles are made again."""
+    # After django.contrib.auth's own receiver has made the permissions again.
+    if sender.name == "admissions":
+        import_module("admissions.migrations.0007_roles").assign_roles(django_apps)
+
+
+post_migrate.connect(_restore_staff_roles, dispatch_uid="tests.restore-staff-roles")

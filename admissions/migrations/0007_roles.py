@@ -42,11 +42,17 @@ MARKETING_APPS = ["core", "programs", "articles"]
 
 
 def create_roles(apps, schema_editor):
+    # The migration's own app registry has no models modules, so create_permissions would skip
+    # every app: mark them for the call.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
+    assign_roles(apps)
 
+
+def assign_roles(apps):
+    """The groups and their permissions, from permissions that exist already."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -241,11 +241,39 @@ def test_every_search_is_audited_with_who_what_and_how_many(desk, staff_member):
     )
 
 
-def test_the_list_s_own_redraw_does_not_record_the_search_again(desk):
+def test_a_search_is_recorded_whatever_headers_come_with_it(desk):
+    # X-Desk-Poll is sent by the list's own script, and could be by anyone.
     listed(desk, q="Jordan")
     desk.get(LEADS, {"q": "Jordan"}, headers={"X-Desk-Poll": "1"})
 
-    assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 2
+
+
+def test_admin_autocomplete_cannot_search_leads_outside_the_audited_list(desk):
+    LeadFactory(first_name="Jordan")
+
+    response = desk.get(
+        f"/{settings.ADMIN_URL}autocomplete/",
+        {
+            "app_label": "admissions",
+            "model_name": "lead",
+            "field_name": "duplicate_of",
+            "term": "Jordan",
+        },
+    )
+
+    assert response.status_code == 403
+    assert b"Jordan" not in response.content
+
+
+def test_held_requests_are_not_pinned_or_called_overdue_unless_urgent(desk):
+    old_held = LeadFactory(created_at=minutes_ago(180), held_reason="flood")
+    urgent_held = LeadFactory(created_at=minutes_ago(3), held_reason="flood", priority="urgent")
+    waiting = LeadFactory(created_at=minutes_ago(2))
+
+    assert listed(desk) == [urgent_held, waiting, old_held]
+    html = desk.get(LEADS).content.decode()
+    assert "Overdue" not in html and "Held for review" in html
 
 
 # --- New leads without a reload ---------------------------------------------------------------

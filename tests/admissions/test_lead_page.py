@@ -224,3 +224,30 @@ def test_the_page_costs_the_same_queries_with_a_long_timeline(desk, lead, staff_
     many = queries()
 
     assert few == many
+
+
+def test_nobody_edits_a_lead_through_its_history_not_even_a_supervisor(supervisor_desk, lead):
+    triage.change_status(lead, by=supervisor_desk.user, to="contacted")
+    version = lead.history.order_by("-history_id").first()
+    url = f"{page_of(lead).removesuffix('change/')}history/{version.history_id}/"
+
+    assert supervisor_desk.get(url).status_code == 403
+    response = supervisor_desk.post(url, {"status": "admitted", "first_name": "Changed"})
+
+    assert response.status_code == 403
+    lead.refresh_from_db()
+    assert (lead.status, lead.first_name) == ("contacted", "Jordan")
+
+
+def test_a_staff_member_cannot_take_a_colleague_s_lead(desk, lead):
+    colleague = AdmissionsStaffFactory(first_name="Robin", last_name="Lee")
+    lead.assigned_to = colleague
+    lead.save()
+
+    html = desk.get(page_of(lead)).content.decode()
+    assert "Assigned to Robin Lee. A supervisor can reassign it." in html
+    response = press(desk, lead, desk_action="assign_to_me")
+
+    assert response.status_code == 400
+    assert "ask a supervisor to reassign it" in response.content.decode()
+    assert Lead.objects.get(pk=lead.pk).assigned_to == colleague

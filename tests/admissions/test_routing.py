@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from admissions import services
+from admissions import services, triage
 from admissions.models import Weekday
 from admissions.routing import on_call_staff
 from tests.admissions.factories import (
+    AdmissionsStaffFactory,
     LeadFactory,
     OnCallShiftFactory,
     StaffFactory,
@@ -142,3 +143,14 @@ def test_a_shift_reads_in_the_center_s_time():
     )
 
     assert str(shift) == "alex on call from 2026-11-24 18:00"
+
+
+def test_routing_leaves_a_lead_someone_already_took_on_the_desk():
+    OnCallShiftFactory()  # somebody else is on call
+    casey = AdmissionsStaffFactory()
+    lead = LeadFactory()
+    triage.assign_lead(lead, to=casey, by=casey)  # before the routing task ran (a slow worker)
+
+    routed = services.route_lead(lead)
+
+    assert routed.assigned_to == casey and routed.routed_at is not None

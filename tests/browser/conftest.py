@@ -2,13 +2,11 @@
 
 import os
 from dataclasses import dataclass, field
-from importlib import import_module
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -53,8 +51,6 @@ def demo_content(transactional_db):
     """Browser tests run on a transactional database, emptied after every test, so load the
     demo content (which includes the pages the data migrations create) before each one."""
     call_command("seed_demo", stdout=StringIO())
-    # The flush after each transactional test empties the staff roles the migration made too.
-    import_module("admissions.migrations.0007_roles").create_roles(django_apps, None)
 
 
 @dataclass

@@ -197,3 +197,23 @@ def test_the_client_address_is_the_one_the_rate_limits_use(
     request = RequestFactory().post(LOGIN, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
 
     assert client_address(request) == expected
+
+
+def test_guessing_across_many_usernames_from_one_address_is_paused_too(client, desk):
+    for attempt in range(30):
+        # A different username each time: no single username reaches its own limit.
+        assert sign_in_with(client, "wrong-password", username=f"guess{attempt}").status_code == 200
+
+    response = sign_in_with(client, PASSWORD)  # even the right password, from this address
+
+    assert response.status_code == 429
+    assert "Sign-in paused" in response.content.decode()
+
+
+def test_failures_from_one_address_do_not_pause_another(client, desk):
+    for attempt in range(30):
+        sign_in_with(client, "wrong-password", username=f"guess{attempt}")
+
+    response = sign_in_with(client, PASSWORD, REMOTE_ADDR="192.0.2.44")
+
+    assert response.status_code == 302
