@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.services import RECOVERY_CODE_COUNT
+from tests.admissions.factories import AdmissionsStaffFactory, SupervisorFactory
 from tests.factories import SuperuserFactory, UserFactory
 from tests.programs.factories import ProgramFactory
 from tests.staff_sign_in import authenticator_for, current_code, sign_in
@@ -317,10 +318,11 @@ def test_admin_pages_link_to_two_factor_sign_in(client, staff_member):
     assert f'href="{TWO_FACTOR}"' in client.get(ADMIN).content.decode()
 
 
-# --- Supervisors -------------------------------------------------------------------------------
+# --- A lost phone ------------------------------------------------------------------------------
 
 
-def test_a_supervisor_resets_two_factor_for_a_lost_phone(client, staff_member):
+def test_an_administrator_resets_two_factor_for_a_lost_phone(client, staff_member):
+    # staff_member is a superuser: the roles give nobody else the user admin.
     colleague = UserFactory(username="colleague", is_staff=True)
     authenticator_for(colleague)
     StaticDevice.objects.create(user=colleague, name="Recovery codes")
@@ -355,3 +357,15 @@ def test_production_without_two_factor_fails_the_deploy_check(settings):
     warnings = run_checks(include_deployment_checks=True, tags=["security"])
 
     assert "staff.W001" in [warning.id for warning in warnings]
+
+
+@pytest.mark.parametrize("factory", [AdmissionsStaffFactory, SupervisorFactory])
+def test_the_desk_asks_admissions_staff_and_supervisors_for_their_code_too(client, factory):
+    person = factory(password="correct-horse-battery")
+    authenticator_for(person)
+    client.force_login(person)  # the password step, without the code
+
+    response = client.get(f"{ADMIN}admissions/lead/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}two-factor/verify/")
