@@ -390,6 +390,7 @@ def test_a_refusal_is_given_up_reported_to_the_inbox_and_not_retried(receiver, s
         Dispatch.objects.get(purpose=Purpose.DELIVERY_PROBLEM).subject,
     ]
     assert f"the webhook answered {status}" in mail.outbox[1].body
+    assert "Please check ADMISSIONS_WEBHOOK_URL" in mail.outbox[1].body  # not a staff address
     # For a day, new messages leave the refusing webhook out.
     assert [c.name for c, _ in recipients_for(Audience(team_inbox=True))] == ["email"]
 
