@@ -184,7 +184,7 @@ class LeadAdmin(SimpleHistoryAdmin):
         "program_name",
         "attention",
         "status_shown",
-        "assigned_to",
+        "assignee",
         "call_attempts",
         "next_call_back",
     ]
@@ -270,6 +270,7 @@ class LeadAdmin(SimpleHistoryAdmin):
             request,
             extra_context={
                 **(extra_context or {}),
+                "title": "Leads",
                 "latest_lead_id": latest,
                 "poll_seconds": settings.ADMISSIONS_DESK_POLL_SECONDS,
                 "can_export": request.user.has_perm("admissions.export_lead"),
@@ -315,6 +316,11 @@ class LeadAdmin(SimpleHistoryAdmin):
     def status_shown(self, lead):
         return desk.status_label(lead)
 
+    @admin.display(description="Assigned to", ordering="assigned_to__first_name")
+    def assignee(self, lead):
+        person = lead.assigned_to
+        return (person.get_full_name() or person.get_username()) if person else ""
+
     @admin.display(description="Next call-back", ordering="next_call_back_at")
     def next_call_back(self, lead):
         if not lead.next_call_back_at:
@@ -322,8 +328,8 @@ class LeadAdmin(SimpleHistoryAdmin):
         due = timezone.localtime(lead.next_call_back_at)
         if lead.next_call_back_at <= timezone.now():
             return format_html(
-                '<span class="desk-flag desk-flag-due"><span aria-hidden="true">⏰</span> '
-                "Due {}</span>",
+                '<span class="desk-flag desk-flag-due">{} Due {}</span>',
+                desk.icon("bell"),
                 f"{due:%b %-d, %-I:%M %p}",
             )
         return f"{due:%b %-d, %-I:%M %p}"

@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 
@@ -43,27 +43,47 @@ LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # --- How a lead is shown in the list and on its page --------------------------------------------
 
 
+# Small line icons drawn inline (no icon font, no emoji font needed), always beside their words.
+ICON_PATHS = {
+    "alert": "M12 3 2 20h20L12 3zM12 9v5M12 17h.01",
+    "clock": "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 7v5l3 2",
+    "pause": "M9 5v14M15 5v14",
+    "ban": "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM5.6 5.6l12.8 12.8",
+    "copy": "M8 8h12v12H8zM4 16V4h12",
+    "bell": "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
+    "phone": (
+        "M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4"
+        "a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2z"
+    ),
+}
+
+
+def icon(name: str):
+    return format_html(
+        '<svg class="desk-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" '
+        'focusable="false" fill="none" stroke="currentColor" stroke-width="2" '
+        'stroke-linecap="round" stroke-linejoin="round"><path d="{}"/></svg>',
+        ICON_PATHS[name],
+    )
+
+
 def attention_flags(lead: Lead, desk_rank: int | None = None):
     """What needs attention, as text with an icon (never colour alone)."""
     flags = []
     waiting = lead.contacted_at is None and not lead.is_closed
     if waiting and lead.is_urgent:
-        flags.append(("urgent", "⚠", "Urgent"))
+        flags.append(("urgent", icon("alert"), "Urgent"))
     elif lead.is_urgent:
-        flags.append(("urgent-seen", "⚠", "Urgent"))
+        flags.append(("urgent-seen", icon("alert"), "Urgent"))
     if waiting and not lead.held_reason and _is_overdue(lead):
-        flags.append(("overdue", "⏱", "Overdue"))
+        flags.append(("overdue", icon("clock"), "Overdue"))
     if lead.held_reason and not lead.is_closed:
-        flags.append(("held", "⏸", "Held for review"))
+        flags.append(("held", icon("pause"), "Held for review"))
     if lead.close_outcome == CloseOutcome.SUSPECTED_SPAM:
-        flags.append(("spam", "🚫", "Suspected spam"))
+        flags.append(("spam", icon("ban"), "Suspected spam"))
     if lead.duplicate_of_id:
-        flags.append(("duplicate", "⧉", "Possible duplicate"))
-    return format_html_join(
-        " ",
-        '<span class="desk-flag desk-flag-{}"><span aria-hidden="true">{}</span> {}</span>',
-        flags,
-    )
+        flags.append(("duplicate", icon("copy"), "Possible duplicate"))
+    return format_html_join(" ", '<span class="desk-flag desk-flag-{}">{} {}</span>', flags)
 
 
 def _is_overdue(lead: Lead) -> bool:
@@ -218,6 +238,7 @@ def lead_page(request, lead: Lead, *, model_admin):
         "subtitle": None,
         "lead": lead,
         "flags": attention_flags(lead),
+        "phone_icon": icon("phone"),
         "status_label": status_label(lead),
         "age": timesince(lead.created_at, timezone.now(), depth=2),
         "time_to_first_contact": timesince(lead.created_at, lead.contacted_at, depth=2)

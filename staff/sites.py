@@ -31,6 +31,9 @@ class StaffAdminSite(admin.AdminSite):
     site_header = _("Resilience administration")
     site_title = _("Resilience admin")
     login_template = "staff/login.html"
+    # The desk's list needs the width more than a second menu: the breadcrumbs and the home page
+    # lead everywhere the sidebar would.
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         return super().has_permission(request) and not services.needs_second_factor(request.user)

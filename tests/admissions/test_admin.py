@@ -1,6 +1,7 @@
 """The desk's lead list: what it shows, in what order, how it filters and searches, and what it
 refuses to put in a URL."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -59,8 +60,10 @@ def test_urgent_and_overdue_leads_say_so_in_words_and_an_icon_not_colour_alone(d
 
     html = desk.get(LEADS).content.decode()
 
-    assert '<span aria-hidden="true">⚠</span> Urgent' in html
-    assert '<span aria-hidden="true">⏱</span> Overdue' in html
+    assert re.search(r'desk-flag-urgent"><svg [^>]*aria-hidden="true"[^>]*>.*?</svg> Urgent', html)
+    assert re.search(
+        r'desk-flag-overdue"><svg [^>]*aria-hidden="true"[^>]*>.*?</svg> Overdue', html
+    )
 
 
 def test_what_a_visitor_typed_is_shown_as_text_never_as_markup(desk):

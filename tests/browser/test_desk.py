@@ -82,7 +82,7 @@ def test_a_staff_member_works_the_desk(page, page_log, viewport):
     signing_in = act.count
 
     # The list: the urgent lead is pinned at the top, flagged in words.
-    expect(page.get_by_role("heading", name="Select lead to change")).to_be_visible()
+    expect(page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
     first_row = page.locator("#result_list tbody tr").first
     expect(first_row).to_contain_text("Riley Urgent")
     expect(first_row).to_contain_text("Urgent")
