@@ -34,6 +34,7 @@ from admissions.models import (
     Status,
 )
 from admissions.roles import STAFF_GROUP, SUPERVISORS_GROUP
+from core.forms import MultilineCharField
 
 NOTE_MAX_LENGTH = 2000
 # datetime-local inputs send this; the center's time zone applies (the page says so).
@@ -103,7 +104,7 @@ def status_label(lead: Lead) -> str:
 
 
 def _note_field(label="Note (optional)", required=False):
-    return forms.CharField(
+    return MultilineCharField(
         label=label,
         required=required,
         max_length=NOTE_MAX_LENGTH,

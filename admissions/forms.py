@@ -21,6 +21,7 @@ from admissions.models import (
 )
 from admissions.services import ConsultationRequest
 from core.db.outage import DATABASE_UNREACHABLE
+from core.forms import MultilineCharField
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ class ConsultationRequestForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    message = forms.CharField(
+    # A line break counts as one character, as in the live count (see MultilineCharField).
+    message = MultilineCharField(
         label="Anything you would like us to know? (optional)",
         max_length=MESSAGE_MAX_LENGTH,
         required=False,

@@ -10,10 +10,16 @@ BIDI_CONTROLS = frozenset(
 _LINE_BREAKS = frozenset("\n\t")
 
 
+def normalise_line_breaks(value: str) -> str:
+    """Every line break as one "\\n". Browsers send a textarea's line breaks as "\\r\\n" but
+    count them, in its `value`, as one character: normalised, the server counts as they do."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """`value` without control characters (NUL included, which PostgreSQL refuses to store) and
     without bidirectional overrides; line breaks and tabs are kept in multi-line text."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = normalise_line_breaks(value)
     return "".join(
         char
         for char in value

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
+from core.forms import MultilineCharField
 from core.images import optimise_image
 from core.widgets import CharacterCountInput, CharacterCountTextarea
 from programs.models import Program, ProgramFAQ
@@ -16,6 +17,11 @@ class ProgramAdminForm(forms.ModelForm):
             "seo_title": CharacterCountInput(recommended_length=60),
             "meta_description": CharacterCountTextarea(recommended_length=160),
             "who_it_is_for": forms.Textarea(attrs={"rows": 3}),
+        }
+        # Textareas: a line break counts as one character, as in the browser's count.
+        field_classes = {
+            "meta_description": MultilineCharField,
+            "who_it_is_for": MultilineCharField,
         }
 
     def clean_hero_image(self):

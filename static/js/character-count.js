@@ -16,7 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
     );
     field.insertAdjacentElement("afterend", counter);
     const update = () => {
-      const used = field.value.length;
+      // As the server counts: `value` has each line break as one "\n" (the server normalises the
+      // "\r\n" browsers send to that), and Array.from counts an emoji as one character, not two.
+      // As the server counts: without spaces and line breaks at either end, one per character.
+      const used = Array.from(field.value.trim()).length;
       if (used <= limit) {
         counter.textContent = maximum
           ? `${used} of ${limit} characters.`

@@ -143,3 +143,66 @@ def test_during_a_flood_without_javascript_the_request_is_kept_for_review(browse
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
     assert Lead.objects.get().held_reason == "flood"
     context.close()
+
+
+# --- The message's live count says what the server counts ------------------------------------
+
+
+def message_of(total: int) -> tuple[str, str]:
+    """A 20-line message of `total` characters as a person counts them (a line break and an emoji
+    are one each): 18 lines pasted, then two typed. (pasted, typed)"""
+    typed = "\nThank you, café 🙂\nJordan"
+    pasted_letters = total - len(typed) - 17  # 18 pasted lines, 17 line breaks between them
+    lines = ["x" * (pasted_letters // 18 + (i < pasted_letters % 18)) for i in range(18)]
+    pasted = "\n".join(lines)
+    assert len(pasted + typed) == total and (pasted + typed).count("\n") == 19
+    return pasted, typed
+
+
+def write_message(page, total: int) -> str:
+    """Fill in the form, pasting then typing (Enter included) a message of `total` characters."""
+    page.get_by_label("Me", exact=True).check()
+    page.get_by_label("Your first name").fill("Jordan")
+    page.get_by_label("Your last name").fill("Avery")
+    page.get_by_label("Phone number").fill("617 555 0188")
+    pasted, typed = message_of(total)
+    message = page.get_by_label("Anything you would like us to know?")
+    message.fill(pasted)
+    message.press("Control+End")
+    for part in typed.split("\n")[1:]:
+        page.keyboard.press("Enter")
+        page.keyboard.type(part)
+    page.get_by_label("I agree that Resilience may contact me", exact=False).check()
+    return pasted + typed
+
+
+def test_a_multi_line_message_the_counter_shows_at_the_limit_is_accepted_as_counted(page):
+    page.goto("/get-help/")
+    text = write_message(page, 1000)
+
+    expect(page.locator("#id_message-character-count")).to_have_text("1000 of 1000 characters.")
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    stored = Lead.objects.get().message
+    assert stored == text  # sent with "\r\n" line breaks, kept with "\n"
+    assert len(stored) == 1000
+
+
+def test_a_message_over_the_limit_is_refused_with_the_count_the_counter_shows(page):
+    page.goto("/get-help/")
+    write_message(page, 1001)
+    counter = page.locator("#id_message-character-count")
+    expect(counter).to_have_text("1 characters too many: please shorten it to 1000.")
+
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    # 1000 plus the counter's 1 too many: the server counts what the counter counted.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Please keep your message to 1,000 characters or fewer (it has 1001)."
+    )
+    assert not Lead.objects.exists()
+    # Shown again with the message kept, the count is the same.
+    expect(counter).to_have_text("1 characters too many: please shorten it to 1000.")
