@@ -29,8 +29,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Links the site prints or sends (admin, canonical URLs, e-mails) follow PORT unless SITE_URL is set.
 run: install
 	@$(LOAD_ENV) export DEBUG=$${DEBUG:-true}; \
+	[ -n "$${SITE_URL:-}" ] || export SITE_URL=http://$(HOST):$(PORT); \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
