@@ -4,7 +4,12 @@ from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from admissions.bot_traps import HONEYPOT_FIELD
@@ -67,118 +72,181 @@ class ProgramChoiceField(forms.ChoiceField):
         )
 
 
-def _choices_with_blank(choices, blank_label="Choose…"):
-    return [("", blank_label), *choices]
+def _choices_with_blank(choices):
+    return [("", _("Choose…")), *choices]
+
+
+class Disclosure(Div):
+    """Fields in a <details> element: a section people open only if they want to, which works
+    with the keyboard and screen readers, and without JavaScript. Closed, unless `open_if(form)`
+    says otherwise (what they typed, or an error, must not be hidden when the form comes back)."""
+
+    template = "admissions/layout/disclosure.html"
+
+    def __init__(self, summary, hint, *fields, open_if, css_id):
+        super().__init__(*fields, css_id=css_id)
+        self.summary = summary
+        self.hint = hint
+        self.open_if = open_if
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return render_to_string(
+            self.template, {"disclosure": self, "fields": fields, "open": self.open_if(form)}
+        )
+
+
+# Only for a request about someone else: shown once that is chosen (consultation-form.js).
+SOMEONE_ELSE_FIELDS = ("relationship", "patient_first_name")
+# The optional insurance section, closed until opened.
+INSURANCE_FIELDS = (
+    "payment",
+    "insurance_carrier",
+    "insurance_member_id",
+    "insurance_group_number",
+    "insurance_subscriber",
+)
 
 
 class ConsultationRequestForm(forms.Form):
     for_whom = forms.ChoiceField(
-        label="Who needs help?",
+        label=_("Who needs help?"),
         choices=ForWhom.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Tell us who needs help: you, or someone you care about."},
+        error_messages={"required": _("Tell us who needs help: you, or someone you care about.")},
     )
     first_name = forms.CharField(
-        label="Your first name",
+        label=_("Your first name"),
         max_length=60,
-        error_messages={"required": "Enter your first name."},
+        error_messages={"required": _("Enter your first name.")},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Your last name",
+        label=_("Your last name"),
         max_length=60,
-        error_messages={"required": "Enter your last name."},
+        error_messages={"required": _("Enter your last name.")},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     relationship = forms.ChoiceField(
-        label="Your relationship to them",
+        label=_("Your relationship to them"),
         choices=_choices_with_blank(Relationship.choices),
         required=False,
     )
-    patient_first_name = forms.CharField(label="Their first name", max_length=60, required=False)
+    patient_first_name = forms.CharField(label=_("Their first name"), max_length=60, required=False)
     phone = PhoneNumberField(
-        label="Phone number",
+        label=_("Phone number"),
         region="US",
-        help_text="We will call or text this number. For example (617) 555-0143.",
+        help_text=_("We will call or text this number. For example (617) 555-0143."),
         error_messages={
-            "required": "Enter a phone number so we can call you back.",
-            "invalid": "Enter a valid phone number, for example (617) 555-0143.",
+            "required": _("Enter a phone number so we can call you back."),
+            "invalid": _("Enter a valid phone number, for example (617) 555-0143."),
         },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
-        label="E-mail (optional)",
+        label=_("E-mail (optional)"),
         required=False,
         max_length=254,
-        error_messages={"invalid": "Enter an e-mail address like name@example.com."},
+        error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=ContactMethod.choices,
         widget=forms.RadioSelect,
         initial=ContactMethod.CALL,
-        error_messages={"required": "Choose how we should contact you."},
+        error_messages={"required": _("Choose how we should contact you.")},
     )
     best_time = forms.ChoiceField(
-        label="Best time to reach you",
+        label=_("Best time to reach you (optional)"),
         choices=BestTime.choices,
         initial=BestTime.ANY,
         required=False,
     )
-    program = ProgramChoiceField(label="Program you are interested in (optional)", required=False)
+    program = ProgramChoiceField(
+        label=_("Program you are interested in (optional)"), required=False
+    )
     payment = forms.ChoiceField(
-        label="How would you pay for treatment?",
+        label=_("How would you pay for treatment? (optional)"),
         choices=Payment.choices,
         widget=forms.RadioSelect,
         initial=Payment.NOT_SURE,
         required=False,
     )
     insurance_carrier = forms.CharField(
-        label="Insurance company (optional)", max_length=100, required=False
+        label=_("Insurance company (optional)"), max_length=100, required=False
     )
     insurance_member_id = forms.CharField(
-        label="Member ID (optional)", max_length=40, required=False
+        label=_("Member ID (optional)"), max_length=40, required=False
     )
     insurance_group_number = forms.CharField(
-        label="Group number (optional)", max_length=40, required=False
+        label=_("Group number (optional)"), max_length=40, required=False
     )
     insurance_subscriber = forms.ChoiceField(
-        label="Whose name is the policy in? (optional)",
+        label=_("Whose name is the policy in? (optional)"),
         choices=Subscriber.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     # A line break counts as one character, as in the live count (see MultilineCharField).
     message = MultilineCharField(
-        label="Anything you would like us to know? (optional)",
+        label=_("Anything you would like us to know? (optional)"),
         max_length=MESSAGE_MAX_LENGTH,
         required=False,
-        help_text=f"Up to {MESSAGE_MAX_LENGTH:,} characters. Please don’t include anything you "
-        "would not want an admissions counselor to read.",
+        help_text=format_lazy(
+            _(
+                "Up to {limit} characters. Please don’t include anything you would not want an "
+                "admissions counselor to read."
+            ),
+            limit=f"{MESSAGE_MAX_LENGTH:,}",
+        ),
         error_messages={
-            "max_length": f"Please keep your message to {MESSAGE_MAX_LENGTH:,} characters or "
-            "fewer (it has %(show_value)d).",
+            "max_length": format_lazy(
+                _(
+                    "Please keep your message to {limit} characters or fewer "
+                    "(it has %(show_value)d)."
+                ),
+                limit=f"{MESSAGE_MAX_LENGTH:,}",
+            ),
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     referral_source = forms.ChoiceField(
-        label="How did you hear about us? (optional)",
+        label=_("How did you hear about us? (optional)"),
         choices=_choices_with_blank(ReferralSource.choices),
         required=False,
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
-        error_messages={"required": "Please tick this box so that we are allowed to contact you."},
+        error_messages={
+            "required": _("Please tick this box so that we are allowed to contact you.")
+        },
     )
     # Bot traps: a field people never see, and the signed time the form was shown.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # As the layout shows them, so that the error summary lists errors in the order of the page.
+    field_order = [
+        "for_whom",
+        *SOMEONE_ELSE_FIELDS,
+        "first_name",
+        "last_name",
+        "phone",
+        "preferred_contact",
+        "email",
+        "best_time",
+        "program",
+        *INSURANCE_FIELDS,
+        "message",
+        "referral_source",
+        "consent",
+    ]
 
     def __init__(self, *args, programs: ProgramChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programs = programs or published_program_choices()
-        self.fields["program"].choices = [("", "Not sure yet"), *self.programs.choices]
+        self.fields["program"].choices = [("", _("Not sure yet")), *self.programs.choices]
         self.fields["program"].accept_any_slug = not self.programs.from_database
         self.helper = FormHelper()
         self.helper.form_id = "consultation-form"
@@ -186,30 +254,51 @@ class ConsultationRequestForm(forms.Form):
             "novalidate": ""
         }  # our messages, in the error summary, not the browser's
         self.helper.layout = Layout(
+            # First, and all that admissions needs to call back: who needs help, a name, a
+            # phone number and how to get in touch. (Consent comes last, by "Send".)
             Fieldset(
-                "About you",
+                _("About you"),
                 "for_whom",
+                # Shown right after the choice of "Someone I care about" (consultation-form.js),
+                # always without JavaScript: its legend says when it is needed.
+                Div(
+                    Fieldset(
+                        _("If you are asking for someone else"),
+                        HTML(
+                            format_html(
+                                '<p class="form-text mt-0">{}</p>',
+                                _("Both are needed when you ask for someone else."),
+                            )
+                        ),
+                        Div(*SOMEONE_ELSE_FIELDS, css_class="form-pair"),
+                    ),
+                    css_id="someone-else",
+                    css_class="someone-else",
+                    data_shown_for=ForWhom.SOMEONE_ELSE,
+                ),
                 Div("first_name", "last_name", css_class="form-pair"),
                 "phone",
+                "preferred_contact",
                 "email",
             ),
+            # Then what helps, none of it needed; the insurance details closed until opened,
+            # or shown open when the form comes back with some of them (insurance_section_open).
             Fieldset(
-                "If you are asking for someone else",
-                HTML(
-                    '<p class="form-text mt-0">Both are needed when you ask for someone else.</p>'
-                ),
-                Div("relationship", "patient_first_name", css_class="form-pair"),
-            ),
-            Fieldset("How to reach you", "preferred_contact", "best_time"),
-            Fieldset(
-                "Treatment and insurance",
+                _("More details (optional)"),
+                "best_time",
                 "program",
-                "payment",
-                "insurance_carrier",
-                Div("insurance_member_id", "insurance_group_number", css_class="form-pair"),
-                "insurance_subscriber",
+                Disclosure(
+                    _("Insurance details (optional)"),
+                    _("Add them now, or tell us on the phone."),
+                    *INSURANCE_FIELDS[:2],
+                    Div(*INSURANCE_FIELDS[2:4], css_class="form-pair"),
+                    INSURANCE_FIELDS[4],
+                    open_if=lambda form: form.insurance_section_open(),
+                    css_id="insurance-details",
+                ),
+                "message",
+                "referral_source",
             ),
-            Fieldset("Anything else", "message", "referral_source"),
             "consent",
             # Hidden by the stylesheet: people never see it, form-filling scripts usually do.
             Div(HONEYPOT_FIELD, css_class="form-extra"),
@@ -219,7 +308,7 @@ class ConsultationRequestForm(forms.Form):
                 "{% if proof_of_work_required %}"
                 "{% include 'admissions/includes/proof_of_work.html' %}{% endif %}"
             ),
-            Submit("submit", "Send my request", css_class="btn-lg"),
+            Submit("submit", _("Send my request"), css_class="btn-lg"),
         )
         self.fields[HONEYPOT_FIELD].widget.attrs["autocomplete"] = "off"
         # No maxlength: it would silently cut off pasted text. A live count says the limit,
@@ -233,13 +322,25 @@ class ConsultationRequestForm(forms.Form):
         if cleaned.get("for_whom") == ForWhom.SOMEONE_ELSE:
             if not cleaned.get("patient_first_name"):
                 self.add_error(
-                    "patient_first_name", "Tell us the first name of the person who needs help."
+                    "patient_first_name", _("Tell us the first name of the person who needs help.")
                 )
             if not cleaned.get("relationship"):
-                self.add_error("relationship", "Tell us how you are related to them.")
+                self.add_error("relationship", _("Tell us how you are related to them."))
         if cleaned.get("preferred_contact") == ContactMethod.EMAIL and not cleaned.get("email"):
-            self.add_error("email", "Enter an e-mail address, or choose a call or a text.")
+            self.add_error("email", _("Enter an e-mail address, or choose a call or a text."))
         return cleaned
+
+    def insurance_section_open(self) -> bool:
+        """Whether the insurance section is shown open: only when the form comes back (with an
+        error, or to be sent again) with something chosen or typed in it, or an error in it."""
+        if not self.is_bound:
+            return False
+        if any(name in self.errors for name in INSURANCE_FIELDS):
+            return True
+        return any(
+            self[name].value() not in (None, "", self.fields[name].initial)
+            for name in INSURANCE_FIELDS
+        )
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(element id, message) for every error, in form order, for the summary at the top.

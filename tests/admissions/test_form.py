@@ -89,3 +89,68 @@ def test_someone_elses_details_are_dropped_when_asking_for_oneself():
     request = form.consultation_request()
 
     assert (request.relationship, request.patient_first_name) == ("", "")
+
+
+# --- The shorter form: essentials first, the rest optional (same rules as before) ------------
+
+
+def test_the_error_summary_lists_errors_in_the_order_of_the_page():
+    # The questions about someone else come right after "Who needs help?", before your name.
+    form = ConsultationRequestForm(
+        form_data(for_whom="someone_else", first_name="", phone="", consent="")
+    )
+    form.is_valid()
+
+    assert [target for target, _ in form.error_summary()] == [
+        "id_relationship",
+        "id_patient_first_name",
+        "id_first_name",
+        "id_phone",
+        "id_consent",
+    ]
+
+
+def test_the_insurance_section_is_closed_on_a_new_form():
+    assert not ConsultationRequestForm(initial={"program": ""}).insurance_section_open()
+
+
+def test_the_insurance_section_stays_closed_when_nothing_was_given_in_it():
+    nothing = dict.fromkeys(
+        ["insurance_carrier", "insurance_member_id", "insurance_group_number"], ""
+    )
+    form = ConsultationRequestForm(
+        form_data(payment="not_sure", insurance_subscriber="", consent="", **nothing)
+    )
+
+    assert not form.insurance_section_open()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"payment": "insurance"},
+        {"payment": "self_pay"},
+        {"insurance_carrier": "Harbor Health Plan"},
+        {"insurance_member_id": "HHP123456789"},
+        {"insurance_group_number": "GRP-4477"},
+        {"insurance_subscriber": "other"},
+    ],
+)
+def test_the_insurance_section_is_open_when_the_form_comes_back_with_something_in_it(given):
+    nothing = {
+        "payment": "not_sure",
+        "insurance_carrier": "",
+        "insurance_member_id": "",
+        "insurance_group_number": "",
+        "insurance_subscriber": "",
+    }
+    form = ConsultationRequestForm(form_data(consent="", **{**nothing, **given}))
+
+    assert form.insurance_section_open()
+
+
+def test_the_insurance_section_is_open_when_it_has_an_error():
+    form = ConsultationRequestForm(form_data(payment="not_sure", insurance_subscriber="nobody"))
+
+    assert "insurance_subscriber" in form.errors
+    assert form.insurance_section_open()

@@ -284,3 +284,154 @@ def test_a_phone_extension_typed_into_the_form_is_kept(post_form, typed):
     assert response.status_code == 302
     lead = Lead.objects.get()
     assert (lead.phone.as_e164, lead.phone_extension) == ("+16175550188", "42")
+
+
+# --- The shorter form: essentials first, someone else's details and insurance when wanted ----
+
+
+def test_the_form_asks_the_essentials_first_and_keeps_every_field_name_and_id(client):
+    html = client.get("/get-help/").content.decode()
+
+    form = html[html.index('<form  id="consultation-form"') : html.index("</form>")]
+    order = [
+        "for_whom",
+        "relationship",
+        "patient_first_name",
+        "first_name",
+        "last_name",
+        "phone",
+        "preferred_contact",
+        "email",
+        "best_time",
+        "program",
+        "payment",
+        "insurance_carrier",
+        "insurance_member_id",
+        "insurance_group_number",
+        "insurance_subscriber",
+        "message",
+        "referral_source",
+        "consent",
+        "website",
+        "form_token",
+    ]
+    positions = [form.index(f'name="{name}"') for name in order]
+    assert positions == sorted(positions)
+    for name in ["first_name", "phone", "email", "relationship", "insurance_carrier", "message"]:
+        assert f'id="id_{name}"' in form
+    # The optional part says so.
+    assert re.search(r"<legend[^>]*>\s*More details \(optional\)", form)
+    assert "Best time to reach you (optional)" in form
+
+
+def test_someone_elses_details_are_in_the_page_for_when_javascript_is_off(client):
+    # Shown to everyone by the server; consultation-form.js hides them until asked for.
+    html = client.get("/get-help/").content.decode()
+
+    section = re.search(r'<div\s+id="someone-else"[^>]*>', html).group(0)
+    assert "hidden" not in section
+    assert 'data-shown-for="someone_else"' in section
+    assert re.search(r"<legend[^>]*>\s*If you are asking for someone else", html)
+
+
+def test_the_insurance_questions_are_a_closed_disclosure_on_a_new_form(client):
+    html = client.get("/get-help/").content.decode()
+
+    assert '<details class="form-disclosure" id="insurance-details">' in html
+    summary = html[html.index("<summary") : html.index("</summary>")]
+    assert "Insurance details (optional)" in summary
+    assert "Add them now, or tell us on the phone." in summary
+    details = html[html.index('id="insurance-details"') : html.index("</details>")]
+    for name in ["payment", "insurance_carrier", "insurance_member_id", "insurance_subscriber"]:
+        assert f'name="{name}"' in details
+
+
+def test_insurance_details_given_are_shown_open_when_the_form_comes_back(post_form):
+    html = post_form(form_data(consent="")).content.decode()
+
+    assert '<details class="form-disclosure" id="insurance-details" open>' in html
+    assert 'value="HHP123456789"' in html
+
+
+def test_the_insurance_section_stays_closed_when_the_form_comes_back_without_any(post_form):
+    html = post_form(
+        form_data(
+            consent="",
+            payment="not_sure",
+            insurance_carrier="",
+            insurance_member_id="",
+            insurance_group_number="",
+            insurance_subscriber="",
+        )
+    ).content.decode()
+
+    assert '<details class="form-disclosure" id="insurance-details">' in html
+
+
+def test_a_request_for_someone_else_without_the_relationship_is_refused_as_before(post_form):
+    response = post_form(
+        form_data(for_whom="someone_else", patient_first_name="Rosa", relationship="")
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#id_relationship">Tell us how you are related to them.</a>' in html
+    assert "Tell us the first name of the person who needs help." not in html
+    assert 'value="someone_else"  id="id_for_whom_1" required checked' in html
+    assert not Lead.objects.exists()
+
+
+def test_a_request_for_someone_else_keeps_the_relationship_and_their_first_name(post_form):
+    response = post_form(
+        form_data(for_whom="someone_else", patient_first_name="Rosa", relationship="parent")
+    )
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.for_whom, lead.relationship, lead.patient_first_name) == (
+        "someone_else",
+        "parent",
+        "Rosa",
+    )
+
+
+def test_every_insurance_detail_reaches_the_lead(post_form):
+    response = post_form(
+        form_data(
+            payment="insurance",
+            insurance_carrier="Harbor Health Plan",
+            insurance_member_id="HHP123456789",
+            insurance_group_number="GRP-4477",
+            insurance_subscriber="other",
+        )
+    )
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert (
+        lead.payment,
+        lead.insurance_carrier,
+        lead.insurance_member_id,
+        lead.insurance_group_number,
+        lead.insurance_subscriber,
+    ) == ("insurance", "Harbor Health Plan", "HHP123456789", "GRP-4477", "other")
+
+
+def test_a_request_without_any_insurance_details_is_accepted(post_form):
+    response = post_form(
+        form_data(
+            payment="",
+            insurance_carrier="",
+            insurance_member_id="",
+            insurance_group_number="",
+            insurance_subscriber="",
+        )
+    )
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.payment, lead.insurance_carrier, lead.insurance_subscriber) == (
+        "not_sure",
+        "",
+        "",
+    )

@@ -57,6 +57,200 @@ def test_a_person_fills_in_and_sends_the_form_with_the_keyboard_alone(page):
     )
 
 
+def focused_stop(page) -> str:
+    """The focused element as a stop on the Tab path: a field's name, or the summary's text."""
+    element = focused(page)
+    return element["name"] or element["text"] or element["id"]
+
+
+def test_the_tab_path_through_a_new_form_skips_someone_elses_details_and_the_insurance(page):
+    page.goto("/get-help/")
+    tab_to(page, lambda element: element["name"] == "for_whom")
+    page.keyboard.press("Space")  # "Me"
+
+    stops = []
+    while not stops or stops[-1] != "submit":
+        page.keyboard.press("Tab")
+        stops.append(focused_stop(page))
+
+    assert stops == [
+        "first_name",
+        "last_name",
+        "phone",
+        "preferred_contact",
+        "email",
+        "best_time",
+        "program",
+        "Insurance details (optional) Add them now, or tell us on the phone.",
+        "message",
+        "referral_source",
+        "consent",
+        "submit",
+    ]
+
+
+SOMEONE_ELSE = ["Your relationship to them", "Their first name"]
+
+
+def test_someone_i_care_about_shows_their_details_and_me_hides_them(page):
+    page.goto("/get-help/")
+    section = page.locator("#someone-else")
+    expect(section).to_be_hidden()
+
+    tab_to(page, lambda element: element["name"] == "for_whom")
+    page.keyboard.press("ArrowDown")  # "Someone I care about", chosen by moving to it
+    expect(page.get_by_role("radio", name="Someone I care about")).to_be_checked()
+    for label in SOMEONE_ELSE:
+        expect(page.get_by_label(label)).to_be_visible()
+    expect(page.get_by_role("radio", name="Someone I care about")).to_be_focused()  # not moved
+
+    page.keyboard.press("Tab")  # next in the Tab order: their details
+    expect(page.get_by_label("Your relationship to them")).to_be_focused()
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowUp")  # "Me"
+    expect(page.get_by_role("radio", name="Me", exact=True)).to_be_checked()
+    expect(section).to_be_hidden()
+    for label in SOMEONE_ELSE:
+        expect(page.get_by_label(label)).to_be_hidden()
+
+    page.get_by_label("Someone I care about").check()  # and by pointer
+    expect(section).to_be_visible()
+
+
+def test_someone_else_and_their_insurance_sent_with_the_keyboard_alone(page):
+    page.goto("/get-help/")
+    details = page.locator("#insurance-details")
+    expect(details).not_to_have_attribute("open", "")
+    expect(page.get_by_label("Insurance company (optional)")).to_be_hidden()
+
+    tab_to(page, lambda element: element["name"] == "for_whom")
+    page.keyboard.press("ArrowDown")  # "Someone I care about"
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Your relationship to them")).to_be_focused()
+    page.keyboard.type("Par")  # a closed list chooses by typing: "Parent"
+    expect(page.get_by_label("Your relationship to them")).to_have_value("parent")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Rosa")
+    for name in ["first_name", "last_name", "phone"]:
+        tab_to(page, lambda element, name=name: element["name"] == name)
+        page.keyboard.type(ANSWERS[name])
+
+    tab_to(page, lambda element: element["text"].startswith("Insurance details"))
+    page.keyboard.press("Enter")
+    expect(details).to_have_attribute("open", "")
+    page.keyboard.press("Space")
+    expect(details).not_to_have_attribute("open", "")
+    page.keyboard.press("Space")
+    expect(details).to_have_attribute("open", "")
+    expect(page.get_by_label("Insurance company (optional)")).to_be_visible()
+
+    page.keyboard.press("Tab")  # the payment choice, at "Not sure"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_role("radio", name="I have insurance")).to_be_checked()
+    for name, answer in [
+        ("insurance_carrier", "Harbor Health Plan"),
+        ("insurance_member_id", "HHP123456789"),
+        ("insurance_group_number", "GRP-4477"),
+    ]:
+        page.keyboard.press("Tab")
+        assert focused(page)["name"] == name
+        page.keyboard.type(answer)
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "insurance_subscriber"
+    page.keyboard.press("ArrowDown")  # "Someone else (for example a parent or spouse)"
+    tab_to(page, lambda element: element["name"] == "consent")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(2100)
+    tab_to(page, lambda element: element["type"] == "submit")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    lead = Lead.objects.get()
+    assert (lead.for_whom, lead.relationship, lead.patient_first_name, lead.first_name) == (
+        "someone_else",
+        "parent",
+        "Rosa",
+        "Jordan",
+    )
+    assert (
+        lead.payment,
+        lead.insurance_carrier,
+        lead.insurance_member_id,
+        lead.insurance_group_number,
+        lead.insurance_subscriber,
+    ) == ("insurance", "Harbor Health Plan", "HHP123456789", "GRP-4477", "other")
+
+
+def test_a_section_with_an_error_is_shown_when_the_form_comes_back(page):
+    page.goto("/get-help/")
+    page.get_by_label("Someone I care about").check()
+    page.get_by_label("Their first name").fill("Rosa")
+    page.locator("#insurance-details summary").click()
+    page.get_by_label("Insurance company (optional)").fill("Harbor Health Plan")
+    page.get_by_role("button", name="Send my request").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Tell us how you are related to them.")
+    expect(page.get_by_label("Your relationship to them")).to_be_visible()
+    expect(page.get_by_label("Their first name")).to_have_value("Rosa")
+    expect(page.locator("#insurance-details")).to_have_attribute("open", "")
+    expect(page.get_by_label("Insurance company (optional)")).to_have_value("Harbor Health Plan")
+    summary.get_by_role("link", name="Tell us how you are related to them.").click()
+    expect(page.get_by_label("Your relationship to them")).to_be_focused()
+
+
+def test_without_javascript_every_section_shows_and_the_form_is_sent(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/get-help/")
+
+    # Someone else's details are shown to all, under a legend that says when they are needed.
+    expect(page.get_by_role("group", name="If you are asking for someone else")).to_be_visible()
+    page.get_by_label("Someone I care about").check()
+    page.get_by_label("Your relationship to them").select_option("friend")
+    page.get_by_label("Their first name").fill("Rosa")
+    page.get_by_label("Your first name").fill("Jordan")
+    page.get_by_label("Your last name").fill("Avery")
+    page.get_by_label("Phone number").fill("617 555 0188")
+    # The insurance section is a <details>: it opens without any script.
+    page.locator("#insurance-details summary").click()
+    page.get_by_label("Insurance company (optional)").fill("Harbor Health Plan")
+    for label in ["Best time to reach you", "Program you are interested in", "Anything you"]:
+        expect(page.get_by_label(label, exact=False)).to_be_visible()
+    page.get_by_label("I agree that Resilience may contact me", exact=False).check()
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    lead = Lead.objects.get()
+    assert (lead.relationship, lead.patient_first_name, lead.insurance_carrier) == (
+        "friend",
+        "Rosa",
+        "Harbor Health Plan",
+    )
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("sections", ["closed", "open"])
+def test_the_form_meets_wcag_a_and_aa_with_its_sections_open_and_closed(page, width, sections):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/get-help/")
+    if sections == "open":
+        page.get_by_label("Someone I care about").check()
+        page.locator("#insurance-details summary").click()
+        expect(page.get_by_label("Their first name")).to_be_visible()
+        expect(page.get_by_label("Insurance company (optional)")).to_be_visible()
+    else:
+        expect(page.locator("#someone-else")).to_be_hidden()
+        expect(page.get_by_label("Insurance company (optional)")).to_be_hidden()
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
+
 def test_errors_take_focus_and_each_links_to_its_field(page):
     page.goto("/get-help/")
     page.get_by_role("button", name="Send my request").press("Enter")
