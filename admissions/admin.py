@@ -29,6 +29,7 @@ from admissions.models import (
     Priority,
     Status,
     WeeklyOnCallShift,
+    overdue_cutoff,
 )
 from admissions.search import search_leads
 from core.changelists import OnlyListFiltersChangeList
@@ -225,8 +226,7 @@ class LeadAdmin(SimpleHistoryAdmin):
         return OnlyListFiltersChangeList
 
     def get_queryset(self, request):
-        now = timezone.now()
-        overdue_since = now - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+        overdue_since = overdue_cutoff(timezone.now())
         # Waiting for a first contact. Held requests (a flood) wait for review instead and are
         # not pinned, unless urgent: a person in danger may be among them.
         not_reached = Q(contacted_at__isnull=True) & ~Q(status=Status.CLOSED)
@@ -290,11 +290,10 @@ class LeadAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Received", ordering="created_at")
     def received(self, lead):
-        received = timezone.localtime(lead.created_at)
         return format_html(
             '<time datetime="{}">{}</time><span class="desk-age">{} ago</span>',
-            received.isoformat(),
-            f"{received:%b %-d, %-I:%M %p}",
+            timezone.localtime(lead.created_at).isoformat(),
+            desk.short_time(lead.created_at),
             timesince(lead.created_at, timezone.now(), depth=1),
         )
 
@@ -310,7 +309,7 @@ class LeadAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Needs")
     def attention(self, lead):
-        return desk.attention_flags(lead, getattr(lead, "desk_rank", None))
+        return desk.attention_flags(lead)
 
     @admin.display(description="Status", ordering="status")
     def status_shown(self, lead):
@@ -325,14 +324,12 @@ class LeadAdmin(SimpleHistoryAdmin):
     def next_call_back(self, lead):
         if not lead.next_call_back_at:
             return ""
-        due = timezone.localtime(lead.next_call_back_at)
+        due = desk.short_time(lead.next_call_back_at)
         if lead.next_call_back_at <= timezone.now():
             return format_html(
-                '<span class="desk-flag desk-flag-due">{} Due {}</span>',
-                desk.icon("bell"),
-                f"{due:%b %-d, %-I:%M %p}",
+                '<span class="desk-flag desk-flag-due">{} Due {}</span>', desk.icon("bell"), due
             )
-        return f"{due:%b %-d, %-I:%M %p}"
+        return due
 
     # --- The lead page -------------------------------------------------------------------------
 

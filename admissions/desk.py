@@ -7,10 +7,7 @@ Views of the page are audited. Also here: the small JSON poll that tells an open
 leads.
 """
 
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -68,7 +65,12 @@ def icon(name: str):
     )
 
 
-def attention_flags(lead: Lead, desk_rank: int | None = None):
+def short_time(moment) -> str:
+    """ "Nov 25, 3:12 AM", in the center's time zone: how the desk writes a time."""
+    return f"{timezone.localtime(moment):%b %-d, %-I:%M %p}"
+
+
+def attention_flags(lead: Lead):
     """What needs attention, as text with an icon (never colour alone)."""
     flags = []
     waiting = lead.contacted_at is None and not lead.is_closed
@@ -76,7 +78,7 @@ def attention_flags(lead: Lead, desk_rank: int | None = None):
         flags.append(("urgent", icon("alert"), "Urgent"))
     elif lead.is_urgent:
         flags.append(("urgent-seen", icon("alert"), "Urgent"))
-    if waiting and not lead.held_reason and _is_overdue(lead):
+    if lead.is_overdue():
         flags.append(("overdue", icon("clock"), "Overdue"))
     if lead.held_reason and not lead.is_closed:
         flags.append(("held", icon("pause"), "Held for review"))
@@ -85,10 +87,6 @@ def attention_flags(lead: Lead, desk_rank: int | None = None):
     if lead.duplicate_of_id:
         flags.append(("duplicate", icon("copy"), "Possible duplicate"))
     return format_html_join(" ", '<span class="desk-flag desk-flag-{}">{} {}</span>', flags)
-
-
-def _is_overdue(lead: Lead) -> bool:
-    return lead.created_at < timezone.now() - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
 
 
 def status_label(lead: Lead) -> str:
@@ -300,8 +298,7 @@ def _act(request, lead: Lead, action: str, bound: dict) -> str | None:
         return f"Assigned to {data['assignee'].get_full_name() or data['assignee']}."
     if action == "call_back":
         triage.schedule_call_back(lead, by=user, due_at=data["due_at"], note=data["note"])
-        due = timezone.localtime(data["due_at"])
-        return f"Call-back scheduled for {due:%b %-d, %-I:%M %p}."
+        return f"Call-back scheduled for {short_time(data['due_at'])}."
     if action == "status":
         moved = triage.change_status(lead, by=user, to=data["status"])
         return f"Moved to {Status(data['status']).label.lower()}." if moved else "No change."

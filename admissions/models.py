@@ -149,6 +149,11 @@ def normalise_reference(text: str) -> str | None:
     return f"{code[:4]}-{code[4:]}"
 
 
+def overdue_cutoff(now: datetime) -> datetime:
+    """Leads received before this and not contacted yet are past ADMISSIONS_SLA_MINUTES."""
+    return now - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+
+
 class LeadQuerySet(models.QuerySet):
     def in_pipeline(self):
         """Leads the follow-up, escalations and digests are about: not held, not closed."""
@@ -163,8 +168,7 @@ class LeadQuerySet(models.QuerySet):
 
     def overdue(self, now: datetime):
         """In the pipeline, nobody has reached out, and the SLA has passed."""
-        sla = timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
-        return self.awaiting_contact().filter(created_at__lt=now - sla)
+        return self.awaiting_contact().filter(created_at__lt=overdue_cutoff(now))
 
     def retention_expired(self, now: datetime):
         """Closed longer ago than LEAD_RETENTION_DAYS and not yet anonymised."""
@@ -440,6 +444,11 @@ class Lead(models.Model):
             return ""
         person = ASKING_FOR.get(self.relationship, "for someone they care about")
         return f"{person} {self.patient_first_name}".strip()
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """As LeadQuerySet.overdue, for one lead."""
+        cutoff = overdue_cutoff(now or timezone.now())
+        return self.in_pipeline and self.contacted_at is None and self.created_at < cutoff
 
     @property
     def is_closed(self) -> bool:

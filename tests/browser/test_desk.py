@@ -15,6 +15,7 @@ from tests.admissions.factories import AdmissionsStaffFactory, LeadFactory, Supe
 from tests.browser.test_staff_sign_in import (
     assert_meets_wcag_a_and_aa,
     assert_nothing_blocked_or_foreign,
+    sign_in_with_two_factor,
 )
 from tests.staff_sign_in import authenticator_for, current_code
 
@@ -151,11 +152,7 @@ def test_the_desk_pages_meet_wcag_a_and_aa(page, page_log, viewport, live_server
     LeadFactory(status="closed", close_outcome="declined")
 
     page.goto(LEADS)
-    page.get_by_label("Username").fill("dana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label(CODE_LABEL).fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
+    sign_in_with_two_factor(page, "dana", PASSWORD, device)
 
     for path in (
         LEADS,
@@ -176,11 +173,7 @@ def test_a_new_lead_appears_on_an_open_list_and_is_announced(page, page_log, set
     device = authenticator_for(casey)
     LeadFactory(first_name="Morgan", last_name="Earlier", created_at=minutes_ago(5))
     page.goto(LEADS)
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label(CODE_LABEL).fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
+    sign_in_with_two_factor(page, "casey", PASSWORD, device)
     expect(page.locator("#result_list")).to_contain_text("Morgan Earlier")
 
     LeadFactory(first_name="Riley", last_name="Arrived", priority="urgent")
@@ -200,11 +193,7 @@ def test_with_rows_selected_the_list_offers_new_leads_instead_of_redrawing(
     device = authenticator_for(casey)
     LeadFactory(first_name="Morgan", last_name="Earlier", held_reason="flood")
     page.goto(f"{LEADS}?review=held")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label(CODE_LABEL).fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
+    sign_in_with_two_factor(page, "casey", PASSWORD, device)
     page.locator("#result_list input.action-select").first.check()
 
     LeadFactory(first_name="Riley", last_name="Arrived", held_reason="flood")
