@@ -1,6 +1,6 @@
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -25,6 +25,7 @@ from admissions.models import (
     Subscriber,
 )
 from admissions.services import ConsultationRequest
+from center.models import InsuranceCarrier
 from core.db.outage import DATABASE_UNREACHABLE
 from core.forms import MultilineCharField
 from programs.models import Program
@@ -32,30 +33,37 @@ from programs.models import Program
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_LENGTH = Lead._meta.get_field("message").max_length
+CARRIER_MAX_LENGTH = Lead._meta.get_field("insurance_carrier").max_length
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 @dataclass(frozen=True)
-class ProgramChoices:
-    choices: list[tuple[str, str]]
-    # False while the database is unreachable: the list is the last one this process saw.
-    from_database: bool
+class FormChoices:
+    """What the form offers from the database: published programs and accepted insurers."""
+
+    programs: list[tuple[str, str]]  # (slug, name)
+    carriers: list[str]
+    # False while the database is unreachable: the lists are the last ones this process saw.
+    from_database: bool = True
 
 
-_last_known_programs: list[tuple[str, str]] = []
+_last_known_choices = FormChoices(programs=[], carriers=[], from_database=False)
 
 
-def published_program_choices() -> ProgramChoices:
-    """(slug, name) of the published programs; while the database is unreachable, the last list
-    this process saw, so that the form can still be shown and sent."""
-    global _last_known_programs
+def form_choices() -> FormChoices:
+    """The form's choices; while the database is unreachable, the last ones this process saw,
+    so that the form can still be shown and sent."""
+    global _last_known_choices
     try:
-        choices = list(Program.objects.published().values_list("slug", "name"))
+        choices = FormChoices(
+            programs=list(Program.objects.published().values_list("slug", "name")),
+            carriers=list(InsuranceCarrier.objects.values_list("name", flat=True)),
+        )
     except DATABASE_UNREACHABLE:
         logger.warning("Consultation form shown without the database")
-        return ProgramChoices(_last_known_programs, from_database=False)
-    _last_known_programs = choices
-    return ProgramChoices(choices, from_database=True)
+        return replace(_last_known_choices, from_database=False)
+    _last_known_choices = choices
+    return choices
 
 
 class ProgramChoiceField(forms.ChoiceField):
@@ -70,6 +78,20 @@ class ProgramChoiceField(forms.ChoiceField):
         return super().valid_value(value) or (
             self.accept_any_slug and bool(SLUG.fullmatch(str(value)))
         )
+
+
+# The carrier choice for a plan that is not on the list: its name goes in the next field.
+OTHER_CARRIER = "other"
+# Stored when "another company" is chosen and no name typed, so admissions knows to ask.
+UNNAMED_OTHER_CARRIER = "Another company (name not given)"
+
+
+class CarrierChoiceField(forms.ChoiceField):
+    """An insurer from the list marketing keeps, by name. Any name is accepted: one taken off
+    the list after the page was shown still reaches admissions, and this field is optional."""
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or len(str(value)) <= CARRIER_MAX_LENGTH
 
 
 def _choices_with_blank(choices):
@@ -102,6 +124,7 @@ SOMEONE_ELSE_FIELDS = ("relationship", "patient_first_name")
 INSURANCE_FIELDS = (
     "payment",
     "insurance_carrier",
+    "insurance_carrier_other",
     "insurance_member_id",
     "insurance_group_number",
     "insurance_subscriber",
@@ -173,8 +196,20 @@ class ConsultationRequestForm(forms.Form):
         initial=Payment.NOT_SURE,
         required=False,
     )
-    insurance_carrier = forms.CharField(
-        label=_("Insurance company (optional)"), max_length=100, required=False
+    insurance_carrier = CarrierChoiceField(
+        label=_("Insurance company (optional)"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Choose your insurance company from the list, or “Another company”."
+            )
+        },
+    )
+    # Shown once "another company" is chosen (consultation-form.js); always without JavaScript.
+    insurance_carrier_other = forms.CharField(
+        label=_("If it is not listed, its name (optional)"),
+        max_length=CARRIER_MAX_LENGTH,
+        required=False,
     )
     insurance_member_id = forms.CharField(
         label=_("Member ID (optional)"), max_length=40, required=False
@@ -243,11 +278,19 @@ class ConsultationRequestForm(forms.Form):
         "consent",
     ]
 
-    def __init__(self, *args, programs: ProgramChoices | None = None, **kwargs):
+    def __init__(self, *args, choices: FormChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.programs = programs or published_program_choices()
-        self.fields["program"].choices = [("", _("Not sure yet")), *self.programs.choices]
-        self.fields["program"].accept_any_slug = not self.programs.from_database
+        self.choices = choices or form_choices()
+        self.fields["program"].choices = [("", _("Not sure yet")), *self.choices.programs]
+        self.fields["program"].accept_any_slug = not self.choices.from_database
+        carrier = self.fields["insurance_carrier"]
+        carrier.choices = [
+            ("", _("Choose…")),
+            *[(name, name) for name in self.choices.carriers],
+            (OTHER_CARRIER, _("Another company")),
+        ]
+        if not self.choices.carriers:
+            carrier.initial = OTHER_CARRIER
         self.helper = FormHelper()
         self.helper.form_id = "consultation-form"
         self.helper.attrs = {
@@ -274,6 +317,7 @@ class ConsultationRequestForm(forms.Form):
                     ),
                     css_id="someone-else",
                     css_class="someone-else",
+                    data_shown_when="for_whom",
                     data_shown_for=ForWhom.SOMEONE_ELSE,
                 ),
                 Div("first_name", "last_name", css_class="form-pair"),
@@ -290,9 +334,16 @@ class ConsultationRequestForm(forms.Form):
                 Disclosure(
                     _("Insurance details (optional)"),
                     _("Add them now, or tell us on the phone."),
-                    *INSURANCE_FIELDS[:2],
-                    Div(*INSURANCE_FIELDS[2:4], css_class="form-pair"),
-                    INSURANCE_FIELDS[4],
+                    "payment",
+                    "insurance_carrier",
+                    Div(
+                        "insurance_carrier_other",
+                        css_id="carrier-other",
+                        data_shown_when="insurance_carrier",
+                        data_shown_for=OTHER_CARRIER,
+                    ),
+                    Div("insurance_member_id", "insurance_group_number", css_class="form-pair"),
+                    "insurance_subscriber",
                     open_if=lambda form: form.insurance_section_open(),
                     css_id="insurance-details",
                 ),
@@ -329,6 +380,18 @@ class ConsultationRequestForm(forms.Form):
         if cleaned.get("preferred_contact") == ContactMethod.EMAIL and not cleaned.get("email"):
             self.add_error("email", _("Enter an e-mail address, or choose a call or a text."))
         return cleaned
+
+    def insurance_carrier_name(self) -> str:
+        """The insurer as admissions reads it: the one chosen from the list, else the name typed
+        (without JavaScript the name can be typed with nothing chosen), else a word that one not
+        on the list was chosen."""
+        chosen = self.cleaned_data["insurance_carrier"]
+        typed = self.cleaned_data["insurance_carrier_other"].strip()
+        if chosen and chosen != OTHER_CARRIER:
+            return chosen
+        if typed:
+            return typed
+        return UNNAMED_OTHER_CARRIER if chosen == OTHER_CARRIER else ""
 
     def insurance_section_open(self) -> bool:
         """Whether the insurance section is shown open: only when the form comes back (with an
@@ -369,7 +432,7 @@ class ConsultationRequestForm(forms.Form):
             best_time=data["best_time"] or BestTime.ANY,
             program=data["program"] or "",
             payment=data["payment"] or Payment.NOT_SURE,
-            insurance_carrier=data["insurance_carrier"],
+            insurance_carrier=self.insurance_carrier_name(),
             insurance_member_id=data["insurance_member_id"],
             insurance_group_number=data["insurance_group_number"],
             insurance_subscriber=data["insurance_subscriber"],

@@ -39,7 +39,7 @@ from admissions.channels import (
     staff_channels,
 )
 from admissions.models import Dispatch, Lead, Notification, Purpose
-from core.center import Center
+from center.profile import current_center
 from core.seo import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -272,7 +272,7 @@ def _acknowledgment(reference: str | None) -> tuple[str, str]:
     # Nothing they told us is echoed back, and the subject and sender say nothing about
     # treatment: the mailbox, or the lock screen it shows on, may not be theirs alone. The
     # reference is ours, and lets them be found at once if they call.
-    context = {"center": Center.from_settings(), "reference": reference}
+    context = {"center": current_center(), "reference": reference}
     return render_message(Purpose.ACKNOWLEDGMENT, context)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admissions import flood, screening, services, spool
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.forms import ConsultationRequestForm, published_program_choices
+from admissions.forms import ConsultationRequestForm, form_choices
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.db.outage import DATABASE_UNREACHABLE
@@ -36,20 +36,20 @@ RETRY_AFTER_SECONDS = 30
 def get_help(request):
     if request.method == "POST":
         return _receive(request)
-    programs = published_program_choices()
+    choices = form_choices()
     chosen = request.GET.get("program", "")
     initial = {
-        "program": chosen if chosen in dict(programs.choices) else "",
+        "program": chosen if chosen in dict(choices.programs) else "",
         "form_token": new_form_token(),
     }
-    form = ConsultationRequestForm(initial=initial, programs=programs)
-    if not programs.from_database and not spool.can_keep_requests():
+    form = ConsultationRequestForm(initial=initial, choices=choices)
+    if not choices.from_database and not spool.can_keep_requests():
         return _form_page(request, form, unavailable=True)
     return _form_page(request, form)
 
 
 def _receive(request):
-    form = ConsultationRequestForm(request.POST, programs=published_program_choices())
+    form = ConsultationRequestForm(request.POST, choices=form_choices())
     if not form.is_valid():
         return _form_page(request, form)
 
@@ -97,7 +97,7 @@ def _receive(request):
 def _with_new_token(request, form) -> ConsultationRequestForm:
     data = request.POST.copy()
     data["form_token"] = new_form_token()
-    return ConsultationRequestForm(data, programs=form.programs)
+    return ConsultationRequestForm(data, choices=form.choices)
 
 
 def _form_page(request, form, *, please_resend=False, unavailable=False):

@@ -11,8 +11,8 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_WIDTH = 1600
 
 
-def optimise_image(upload) -> ContentFile:
-    """Downscale to at most MAX_WIDTH pixels wide and re-encode as WebP.
+def optimise_image(upload, max_width: int = MAX_WIDTH) -> ContentFile:
+    """Downscale to at most `max_width` pixels wide and re-encode as WebP.
 
     Re-encoding also drops EXIF metadata, which in phone photos includes where they were taken.
     """
@@ -24,7 +24,7 @@ def optimise_image(upload) -> ContentFile:
     try:
         with Image.open(upload) as original:
             image = ImageOps.exif_transpose(original)
-            image.thumbnail((MAX_WIDTH, MAX_WIDTH * 4))
+            image.thumbnail((max_width, max_width * 4))
             if image.mode not in ("RGB", "RGBA"):
                 image = image.convert("RGBA" if image.has_transparency_data else "RGB")
             buffer = BytesIO()

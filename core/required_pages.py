@@ -13,7 +13,7 @@ the facts it states against the code.
 
 from django.conf import settings
 
-from core.center import Center
+from center.profile import Center
 
 REVIEWED_ON = "November 25, 2026"
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core.center import Center
+from center.profile import Center, center_for_error_pages, current_center
+from center.seo import medical_clinic
 from core.db.outage import is_database_unreachable
 from core.models import SitePage
 from programs.models import Program
@@ -22,7 +23,11 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "core/home.html", {"programs": Program.objects.published()})
+    context = {
+        "programs": Program.objects.published(),
+        "structured_data": [medical_clinic(current_center())],
+    }
+    return render(request, "core/home.html", context)
 
 
 def site_page(request, slug):
@@ -124,7 +129,7 @@ def render_error_page(template_name: str, *, status: int, context: dict | None =
 
     Templates render without the request, so no context processor runs.
     """
-    center = Center.from_settings()
+    center = center_for_error_pages()
     try:
         html = loader.render_to_string(template_name, {"center": center, **(context or {})})
     except Exception:  # a broken template or static manifest must not cost the visitor the phone

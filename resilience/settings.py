@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "core",
+    "center",
     "programs",
     "articles",
     "admissions",
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "center.context_processors.site",
             ],
         },
     },
@@ -408,6 +409,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ACKNOWLEDGMENT_FROM_EMAIL = ACKNOWLEDGMENT_FROM_EMAIL or DEFAULT_FROM_EMAIL
 
 # --- The center -------------------------------------------------------------------------------
+# Seed the center profile marketing edits in admin (center.models), and stand in for it when the
+# database is unreachable (center.profile).
 
 SITE_NAME = env.str("SITE_NAME", default="Resilience")
 CENTER_STREET_ADDRESS = env.str("CENTER_STREET_ADDRESS", default="120 Harbor Street, Suite 300")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("articles/", include("articles.urls")),
     path("get-help/", include("admissions.urls")),
+    path("", include("center.urls")),
     # Last: core ends with the catch-all /<slug>/ for pages marketing adds in admin.
     path("", include("core.urls")),
 ]

@@ -40,6 +40,18 @@ def _restore_staff_roles(sender, **kwargs):
     # After django.contrib.auth's own receiver has made the permissions again.
     if sender.name == "admissions":
         import_module("admissions.migrations.0007_roles").assign_roles(django_apps)
+        _restore_marketing_permissions()
+
+
+def _restore_marketing_permissions():
+    # Apps added after 0007 granted theirs in their own migrations.
+    from django.contrib.auth.models import Group, Permission
+
+    from admissions.roles import MARKETING_APPS, MARKETING_GROUP
+
+    Group.objects.get(name=MARKETING_GROUP).permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=MARKETING_APPS)
+    )
 
 
 post_migrate.connect(_restore_staff_roles, dispatch_uid="tests.restore-staff-roles")

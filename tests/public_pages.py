@@ -10,6 +10,8 @@ PUBLIC_PAGES = [
     "/programs/intensive-outpatient/",
     "/programs/social-reintegration/",
     "/programs/aftercare/",
+    "/about/",
+    "/insurance/",
     "/articles/",
     "/get-help/",
     "/get-help/?program=intensive-outpatient",

@@ -2,7 +2,7 @@
 
 Permissions are created here rather than left to post_migrate, so the groups are complete the
 moment this migration has run. Apps added later (articles, info sessions) grant their own
-permissions to Marketing in their own migrations, with `admissions.roles.grant`.
+permissions to Marketing in their own migrations, with `admissions.roles.grant_app_to_marketing`.
 """
 
 from django.contrib.auth.management import create_permissions

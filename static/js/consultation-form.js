@@ -1,29 +1,30 @@
-// A shorter consultation form for those who have JavaScript: the questions about the person who
-// needs help (how you are related, their first name) show only once "Someone I care about" is
-// chosen, right after the choice, next in the Tab order; nothing moves focus. Without JavaScript
-// they always show, under a legend that says when they are needed. A field there with an error
-// is never hidden. (The insurance section needs no script: it is a <details>.)
+// A shorter consultation form for those who have JavaScript: a section that is needed only for
+// one answer shows only once that answer is chosen, right after the question, next in the Tab
+// order; nothing moves focus. So the questions about the person who needs help (how you are
+// related, their first name) wait for "Someone I care about", and the insurer's name for
+// "Another company". Without JavaScript every section shows, its label saying when it is
+// needed. A section with an error in it is never hidden.
 "use strict";
 (() => {
   const form = document.getElementById("consultation-form");
-  const section = form && form.querySelector("[data-shown-for]");
-  if (!section) {
+  if (!form) {
     return;
   }
-  const choice = form.querySelector(
-    `input[name="for_whom"][value="${CSS.escape(section.dataset.shownFor)}"]`,
+  const sections = Array.from(form.querySelectorAll("[data-shown-when][data-shown-for]")).filter(
+    (section) => form.elements.namedItem(section.dataset.shownWhen) !== null,
   );
-  if (!choice) {
-    return;
-  }
 
   const update = () => {
-    const hasError = section.querySelector("[aria-invalid='true'], .is-invalid") !== null;
-    section.hidden = !(choice.checked || hasError);
+    for (const section of sections) {
+      // A RadioNodeList's value is the checked button's; a <select>'s, the chosen option's.
+      const answer = form.elements.namedItem(section.dataset.shownWhen).value;
+      const hasError = section.querySelector("[aria-invalid='true'], .is-invalid") !== null;
+      section.hidden = !(answer === section.dataset.shownFor || hasError);
+    }
   };
 
   form.addEventListener("change", (event) => {
-    if (event.target.name === "for_whom") {
+    if (sections.some((section) => section.dataset.shownWhen === event.target.name)) {
       update();
     }
   });

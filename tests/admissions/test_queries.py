@@ -1,4 +1,5 @@
-"""The consultation form costs a fixed number of queries, however many programs and leads exist."""
+"""The consultation form costs a fixed number of queries, however many programs, insurers and
+leads exist."""
 
 from datetime import timedelta
 
@@ -7,19 +8,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from center.profile import current_center
 from tests.admissions.conftest import form_data
 from tests.admissions.factories import LeadFactory
+from tests.center.factories import InsuranceCarrierFactory
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("programs", [1, 20])
-def test_showing_the_form_takes_two_queries(client, django_assert_num_queries, programs):
+def test_showing_the_form_takes_three_queries(client, django_assert_num_queries, programs):
     ProgramFactory.create_batch(programs)
+    InsuranceCarrierFactory.create_batch(programs)
+    current_center()  # cached, as after any earlier page view
 
-    # The published programs, and whether a flood is on.
-    with django_assert_num_queries(2):
+    # The published programs, the insurers accepted, and whether a flood is on.
+    with django_assert_num_queries(3):
         client.get("/get-help/")
 
 
@@ -39,6 +44,6 @@ def test_sending_the_form_costs_the_same_with_ten_or_a_hundred_leads_stored(clie
 
     with_a_hundred = queries_to_send_the_form(client)
 
-    # Already received? flood? form uses, duplicates, insert and its history row, then the rate
-    # of new leads; with the savepoints around the insert.
-    assert with_ten == with_a_hundred == 13
+    # The form's programs and insurers; already received? flood? form uses, duplicates, insert
+    # and its history row, then the rate of new leads; with the savepoints around the insert.
+    assert with_ten == with_a_hundred == 14

@@ -60,7 +60,16 @@ SUPERVISOR_PERMISSIONS = STAFF_PERMISSIONS | {
 }
 MARKETING_PERMISSIONS = {
     f"{app}.{action}_{model}"
-    for app, model in [("core", "sitepage"), ("programs", "program"), ("programs", "programfaq")]
+    for app, model in [
+        ("core", "sitepage"),
+        ("programs", "program"),
+        ("programs", "programfaq"),
+        ("center", "centerprofile"),
+        ("center", "place"),
+        ("center", "credential"),
+        ("center", "person"),
+        ("center", "insurancecarrier"),
+    ]
     for action in ("add", "change", "delete", "view")
 }
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from admissions.models import FloodEpisode, Lead
 from tests.browser.test_accessibility import WCAG_A_AND_AA
+from tests.center.factories import InsuranceCarrierFactory
 
 ANSWERS = {
     "first_name": "Jordan",
@@ -119,6 +120,8 @@ def test_someone_i_care_about_shows_their_details_and_me_hides_them(page):
 
 
 def test_someone_else_and_their_insurance_sent_with_the_keyboard_alone(page):
+    InsuranceCarrierFactory(name="Harborline Health Plan", order=1)
+    InsuranceCarrierFactory(name="Pioneer Valley Mutual", order=2)
     page.goto("/get-help/")
     details = page.locator("#insurance-details")
     expect(details).not_to_have_attribute("open", "")
@@ -149,8 +152,15 @@ def test_someone_else_and_their_insurance_sent_with_the_keyboard_alone(page):
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     expect(page.get_by_role("radio", name="I have insurance")).to_be_checked()
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "insurance_carrier"
+    page.keyboard.type("Harb")  # a closed list chooses by typing
+    expect(page.get_by_label("Insurance company (optional)")).to_have_value(
+        "Harborline Health Plan"
+    )
+    # The name of a company not listed is asked only once "Another company" is chosen.
+    expect(page.get_by_label("If it is not listed, its name (optional)")).to_be_hidden()
     for name, answer in [
-        ("insurance_carrier", "Harbor Health Plan"),
         ("insurance_member_id", "HHP123456789"),
         ("insurance_group_number", "GRP-4477"),
     ]:
@@ -180,15 +190,45 @@ def test_someone_else_and_their_insurance_sent_with_the_keyboard_alone(page):
         lead.insurance_member_id,
         lead.insurance_group_number,
         lead.insurance_subscriber,
-    ) == ("insurance", "Harbor Health Plan", "HHP123456789", "GRP-4477", "other")
+    ) == ("insurance", "Harborline Health Plan", "HHP123456789", "GRP-4477", "other")
+
+
+def test_another_company_asks_for_its_name_right_after_the_choice(page):
+    InsuranceCarrierFactory(name="Harborline Health Plan")
+    page.goto("/get-help/")
+    page.locator("#insurance-details summary").click()
+    carrier = page.get_by_label("Insurance company (optional)")
+    other_name = page.get_by_label("If it is not listed, its name (optional)")
+    expect(other_name).to_be_hidden()
+
+    carrier.select_option("Another company")
+    expect(other_name).to_be_visible()
+    carrier.focus()
+    page.keyboard.press("Tab")
+    expect(other_name).to_be_focused()
+    page.keyboard.type("Granite State Health")
+    carrier.select_option("Harborline Health Plan")
+    expect(other_name).to_be_hidden()
+    carrier.select_option("Another company")
+    page.get_by_label("Me", exact=True).check()
+    page.get_by_label("Your first name").fill("Jordan")
+    page.get_by_label("Your last name").fill("Avery")
+    page.get_by_label("Phone number").fill("617 555 0188")
+    page.get_by_label("I agree that Resilience may contact me", exact=False).check()
+    page.wait_for_timeout(2100)
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have your request.")
+    assert Lead.objects.get().insurance_carrier == "Granite State Health"
 
 
 def test_a_section_with_an_error_is_shown_when_the_form_comes_back(page):
+    InsuranceCarrierFactory(name="Harborline Health Plan")
     page.goto("/get-help/")
     page.get_by_label("Someone I care about").check()
     page.get_by_label("Their first name").fill("Rosa")
     page.locator("#insurance-details summary").click()
-    page.get_by_label("Insurance company (optional)").fill("Harbor Health Plan")
+    page.get_by_label("Insurance company (optional)").select_option("Harborline Health Plan")
     page.get_by_role("button", name="Send my request").click()
 
     summary = page.get_by_role("alert")
@@ -196,7 +236,9 @@ def test_a_section_with_an_error_is_shown_when_the_form_comes_back(page):
     expect(page.get_by_label("Your relationship to them")).to_be_visible()
     expect(page.get_by_label("Their first name")).to_have_value("Rosa")
     expect(page.locator("#insurance-details")).to_have_attribute("open", "")
-    expect(page.get_by_label("Insurance company (optional)")).to_have_value("Harbor Health Plan")
+    expect(page.get_by_label("Insurance company (optional)")).to_have_value(
+        "Harborline Health Plan"
+    )
     summary.get_by_role("link", name="Tell us how you are related to them.").click()
     expect(page.get_by_label("Your relationship to them")).to_be_focused()
 
@@ -216,7 +258,8 @@ def test_without_javascript_every_section_shows_and_the_form_is_sent(browser, li
     page.get_by_label("Phone number").fill("617 555 0188")
     # The insurance section is a <details>: it opens without any script.
     page.locator("#insurance-details summary").click()
-    page.get_by_label("Insurance company (optional)").fill("Harbor Health Plan")
+    # The name of a company not listed shows too, and may be typed with nothing chosen.
+    page.get_by_label("If it is not listed, its name (optional)").fill("Granite State Health")
     for label in ["Best time to reach you", "Program you are interested in", "Anything you"]:
         expect(page.get_by_label(label, exact=False)).to_be_visible()
     page.get_by_label("I agree that Resilience may contact me", exact=False).check()
@@ -228,7 +271,7 @@ def test_without_javascript_every_section_shows_and_the_form_is_sent(browser, li
     assert (lead.relationship, lead.patient_first_name, lead.insurance_carrier) == (
         "friend",
         "Rosa",
-        "Harbor Health Plan",
+        "Granite State Health",
     )
     context.close()
 

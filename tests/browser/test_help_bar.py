@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
 
-from core.center import Center
+from center.profile import Center
 from programs.models import Program
 from tests.browser.test_accessibility import WCAG_A_AND_AA
 

@@ -30,15 +30,6 @@ def test_every_public_page_shows_the_phone_and_the_crisis_lines(client, demo_con
     assert count_h1(html) == 1
 
 
-def test_the_phone_shown_everywhere_comes_from_settings(client, settings):
-    settings.ADMISSIONS_PHONE = "+15085550199"
-
-    html = client.get("/").content.decode()
-
-    assert 'href="tel:+15085550199"' in html
-    assert "(508) 555-0199" in html
-
-
 def test_the_current_section_is_marked_in_the_navigation(client):
     html = client.get("/programs/").content.decode()
 
