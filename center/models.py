@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 MARKDOWN_HELP = "Markdown: a blank line between paragraphs, ## for a heading, - for a list item."
@@ -95,10 +96,11 @@ class Place(models.Model):
         return [line.strip() for line in self.hours.splitlines() if line.strip()]
 
 
+# Visitors read these labels on the about page.
 class CredentialKind(models.TextChoices):
-    LICENCE = "licence", "State licence"
-    ACCREDITATION = "accreditation", "Accreditation"
-    CERTIFICATION = "certification", "Certification"
+    LICENCE = "licence", _("State licence")
+    ACCREDITATION = "accreditation", _("Accreditation")
+    CERTIFICATION = "certification", _("Certification")
 
 
 class Credential(models.Model):
@@ -158,8 +160,8 @@ class Credential(models.Model):
 
 
 class Team(models.TextChoices):
-    LEADERSHIP = "leadership", "Leadership"
-    CLINICAL = "clinical", "Clinical team"
+    LEADERSHIP = "leadership", _("Leadership")
+    CLINICAL = "clinical", _("Clinical team")
 
 
 class PersonQuerySet(models.QuerySet):

@@ -9,19 +9,20 @@ the facts in settings, so the phone is never missing.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import phonenumbers
 from django.conf import settings
 from django.core.cache import cache
 
 from center import defaults
+from center.models import CenterProfile, CredentialKind
 from core.db.outage import DATABASE_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "center:profile:v1"
 # Edits forget the snapshot at once; this only bounds how long a missed forget could last.
 CACHE_SECONDS = 10 * 60
 
@@ -51,7 +52,6 @@ class PlaceFacts:
 @dataclass(frozen=True)
 class CredentialFacts:
     kind: str
-    kind_label: str
     name: str
     issuer: str
     number: str = ""
@@ -60,6 +60,11 @@ class CredentialFacts:
     logo_width: int | None = None
     logo_height: int | None = None
     logo_alt: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        # Looked up as the page is shown, in the visitor's language, not when it was cached.
+        return str(CredentialKind(self.kind).label)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,6 @@ class Center:
         credentials = tuple(
             CredentialFacts(
                 kind=credential.kind,
-                kind_label=credential.get_kind_display(),
                 name=credential.name,
                 issuer=credential.issuer,
                 number=credential.number,
@@ -179,13 +183,25 @@ class Center:
         return self.main_place.one_line
 
 
+def _snapshot_shape() -> str:
+    # In the key, so that a release that changes the snapshot's fields never reads (or leaves
+    # the other release) a snapshot of the wrong shape during a rolling deploy.
+    names = [
+        f"{cls.__name__}.{f.name}"
+        for cls in (Center, PlaceFacts, CredentialFacts)
+        for f in fields(cls)
+    ]
+    return hashlib.sha256(",".join(names).encode()).hexdigest()[:12]
+
+
+CACHE_KEY = f"center:profile:{_snapshot_shape()}"
+
+
 def current_center() -> Center:
     """The center as pages show it: cached, else from the database, else from settings."""
     center = cached_center()
     if center is not None:
         return center
-    from center.models import CenterProfile
-
     try:
         profile = (
             CenterProfile.objects.prefetch_related("places", "credentials")
