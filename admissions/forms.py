@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -59,8 +61,13 @@ def form_choices() -> FormChoices:
             programs=list(Program.objects.published().values_list("slug", "name")),
             carriers=list(InsuranceCarrier.objects.values_list("name", flat=True)),
         )
-    except DATABASE_UNREACHABLE:
-        logger.warning("Consultation form shown without the database")
+    except DatabaseError as error:
+        # Unreachable (a failover), or refusing this query (a release ahead of its migration, a
+        # lagging replica): either way the form is shown and a request sent with it is kept.
+        if isinstance(error, DATABASE_UNREACHABLE):
+            logger.warning("Consultation form shown without the database")
+        else:
+            logger.exception("Consultation form shown without its choices from the database")
         return replace(_last_known_choices, from_database=False)
     _last_known_choices = choices
     return choices
@@ -88,7 +95,13 @@ UNNAMED_OTHER_CARRIER = "Another company (name not given)"
 
 class CarrierChoiceField(forms.ChoiceField):
     """An insurer from the list marketing keeps, by name. Any name is accepted: one taken off
-    the list after the page was shown still reaches admissions, and this field is optional."""
+    the list after the page was shown still reaches admissions, and this field is optional. It
+    is then text like any other: stripped, bounded, and without NUL characters."""
+
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).strip()
 
     def valid_value(self, value) -> bool:
         return super().valid_value(value) or len(str(value)) <= CARRIER_MAX_LENGTH
@@ -289,8 +302,6 @@ class ConsultationRequestForm(forms.Form):
             *[(name, name) for name in self.choices.carriers],
             (OTHER_CARRIER, _("Another company")),
         ]
-        if not self.choices.carriers:
-            carrier.initial = OTHER_CARRIER
         self.helper = FormHelper()
         self.helper.form_id = "consultation-form"
         self.helper.attrs = {

@@ -85,11 +85,14 @@ def ensure_profile(profile_model, place_model) -> bool:
     is missing; used by a data migration and by seed_demo. True if it was created."""
     if profile_model.objects.exists():
         return False
+    # Only the fields the model has at this point of the migrations: a field added later is not
+    # there yet when an old migration runs.
+    has_field = {field.name for field in profile_model._meta.get_fields()}.__contains__
+    texts = {
+        name: text for name, text in profile_fields(settings.SITE_NAME).items() if has_field(name)
+    }
     profile = profile_model.objects.create(
-        id=1,
-        name=settings.SITE_NAME,
-        admissions_phone=settings.ADMISSIONS_PHONE,
-        **profile_fields(settings.SITE_NAME),
+        id=1, name=settings.SITE_NAME, admissions_phone=settings.ADMISSIONS_PHONE, **texts
     )
     place_model.objects.create(
         profile=profile,

@@ -1,9 +1,9 @@
 """The center as every page shows it: a snapshot of the profile, cached for all processes.
 
-Pages read `current_center()`: one cache read, no query. Saving the profile, a place or a
+Pages read `current_center()`: two cache reads, no query. Saving the profile, a place or a
 credential forgets the snapshot (center.signals), so an edit shows on the next page view on every
-machine. Without the database (a failover) or before the profile exists, the site falls back on
-the facts in settings, so the phone is never missing.
+machine. Without the database (a failover) pages show the last snapshot read; before the profile
+exists, or with neither, the facts in settings: the phone is never missing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, fields
 import phonenumbers
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 
 from center import defaults
 from center.models import CenterProfile, CredentialKind
-from core.db.outage import DATABASE_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,9 @@ class CredentialFacts:
 
     @property
     def kind_label(self) -> str:
-        # Looked up as the page is shown, in the visitor's language, not when it was cached.
-        return str(CredentialKind(self.kind).label)
+        # Looked up as the page is shown, in the visitor's language, not when it was cached; a
+        # kind another release added shows as it is stored.
+        return str(dict(CredentialKind.choices).get(self.kind, self.kind))
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,31 @@ def _snapshot_shape() -> str:
     return hashlib.sha256(",".join(names).encode()).hexdigest()[:12]
 
 
-CACHE_KEY = f"center:profile:{_snapshot_shape()}"
+_SHAPE = _snapshot_shape()
+# Bumped by every edit, for every release: a snapshot is cached under the generation it was read
+# in, so one read from rows an edit has just replaced is never found again.
+GENERATION_KEY = "center:generation"
+# The newest snapshot ever read, kept without expiry: what pages show while the database is
+# unreachable, rather than the settings (which marketing's edits have likely left behind).
+LAST_KNOWN_KEY = f"center:last-known:{_SHAPE}"
+_last_known_in_this_process: Center | None = None
+
+
+def _snapshot_key(generation: int) -> str:
+    return f"center:profile:{_SHAPE}:{generation}"
+
+
+def center_for(request) -> Center:
+    """current_center(), read once per request however many times a page asks."""
+    if not hasattr(request, "_center"):
+        request._center = current_center()
+    return request._center
 
 
 def current_center() -> Center:
-    """The center as pages show it: cached, else from the database, else from settings."""
-    center = cached_center()
+    """The center as pages show it: cached, else from the database; while the database cannot
+    be read, the last one read, else the facts in settings."""
+    generation, center = _cached_snapshot()
     if center is not None:
         return center
     try:
@@ -208,35 +228,57 @@ def current_center() -> Center:
             .filter(id=CenterProfile.SINGLETON_ID)
             .first()
         )
-    except DATABASE_UNREACHABLE:
-        logger.warning("Center profile read without the database; showing the settings' facts")
-        return Center.from_settings()
+    except DatabaseError as error:
+        # Only for display: whatever the database's trouble, the page is shown with the phone.
+        logger.warning("Center profile read without the database (%r)", error)
+        return last_known_center()
     if profile is None:
         return Center.from_settings()
     center = Center.from_profile(profile)
-    try:
-        cache.set(CACHE_KEY, center, CACHE_SECONDS)
-    except Exception:  # each cache backend raises its own connection errors
-        logger.warning("Could not cache the center profile", exc_info=True)
+    _remember(center, generation)
     return center
 
 
-def cached_center() -> Center | None:
-    """The cached snapshot, or None; never touches the database (the error pages use it)."""
-    try:
-        return cache.get(CACHE_KEY)
-    except Exception:  # each cache backend raises its own connection errors
-        logger.warning("Could not read the cached center profile", exc_info=True)
-        return None
-
-
 def center_for_error_pages() -> Center:
-    return cached_center() or Center.from_settings()
+    """Never touches the database: the cached snapshot, else the last one read, else settings."""
+    return _cached_snapshot()[1] or last_known_center()
+
+
+def last_known_center() -> Center:
+    if _last_known_in_this_process is not None:
+        return _last_known_in_this_process
+    try:
+        center = cache.get(LAST_KNOWN_KEY)
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Could not read the last known center profile (%r)", error)
+        center = None
+    return center or Center.from_settings()
 
 
 def forget_center() -> None:
+    """After an edit is committed: the next page view, on any machine, reads it."""
     try:
-        cache.delete(CACHE_KEY)
-    except Exception:  # each cache backend raises its own connection errors
+        cache.add(GENERATION_KEY, 0, timeout=None)
+        cache.incr(GENERATION_KEY)
+    except Exception as error:  # each cache backend raises its own connection errors
         # The snapshot expires by itself within CACHE_SECONDS.
-        logger.warning("Could not forget the cached center profile", exc_info=True)
+        logger.warning("Could not forget the cached center profile (%r)", error)
+
+
+def _cached_snapshot() -> tuple[int, Center | None]:
+    try:
+        generation = cache.get(GENERATION_KEY, 0)
+        return generation, cache.get(_snapshot_key(generation))
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Could not read the cached center profile (%r)", error)
+        return 0, None
+
+
+def _remember(center: Center, generation: int) -> None:
+    global _last_known_in_this_process
+    _last_known_in_this_process = center
+    try:
+        cache.set(_snapshot_key(generation), center, CACHE_SECONDS)
+        cache.set(LAST_KNOWN_KEY, center, timeout=None)
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Could not cache the center profile (%r)", error)

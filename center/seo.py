@@ -13,34 +13,44 @@ def breadcrumb_trail(name: str, path: str) -> list[tuple[str, str]]:
 
 
 def medical_clinic(center: Center) -> dict:
-    """schema.org MedicalClinic (a MedicalOrganization) for the center, from its profile."""
-    addresses = [
-        {
-            "@type": "PostalAddress",
-            "name": place.name,
-            "streetAddress": place.street_address,
-            "addressLocality": place.city,
-            "addressRegion": place.state,
-            "postalCode": place.postal_code,
-            "addressCountry": "US",
-        }
-        for place in center.places
-    ]
+    """schema.org MedicalClinic (a MedicalOrganization) for the center, from its profile: the
+    main place is its address, any other place a department with its own."""
+    home = absolute_url(reverse("core:home"))
+    main, *others = center.places
     data = {
         "@context": "https://schema.org",
-        "@type": ["MedicalClinic", "MedicalOrganization"],
-        "@id": absolute_url(reverse("core:home")) + "#organization",
+        "@type": "MedicalClinic",
+        "@id": f"{home}#organization",
         "name": center.name,
-        "url": absolute_url(reverse("core:home")),
+        "url": home,
         "telephone": center.phone,
-        "address": addresses[0] if len(addresses) == 1 else addresses,
-        "medicalSpecialty": ["Psychiatric"],
-        "isAcceptingNewPatients": True,
-        "hasCredential": [_credential(credential) for credential in center.credentials],
+        "address": _postal_address(main),
+        "medicalSpecialty": "https://schema.org/Psychiatric",
     }
-    if not data["hasCredential"]:
-        del data["hasCredential"]
+    if others:
+        data["department"] = [
+            {
+                "@type": "MedicalClinic",
+                "name": place.name,
+                "telephone": center.phone,
+                "address": _postal_address(place),
+            }
+            for place in others
+        ]
+    if center.credentials:
+        data["hasCredential"] = [_credential(credential) for credential in center.credentials]
     return data
+
+
+def _postal_address(place) -> dict:
+    return {
+        "@type": "PostalAddress",
+        "streetAddress": place.street_address,
+        "addressLocality": place.city,
+        "addressRegion": place.state,
+        "postalCode": place.postal_code,
+        "addressCountry": "US",
+    }
 
 
 def _credential(credential) -> dict:

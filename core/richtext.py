@@ -22,6 +22,7 @@ ALLOWED_TAGS = {
     "h2",
     "h3",
     "h4",
+    "h5",
     "hr",
     "li",
     "ol",
@@ -42,6 +43,7 @@ ALLOWED_ATTRIBUTES = {
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
+    "h5": {"id"},
     "th": {"scope"},
 }
 # Images are left out on purpose: an image URL could point at another host, and images need
@@ -63,13 +65,50 @@ class _DemoteTopHeadingsExtension(Extension):
         md.treeprocessors.register(_DemoteTopHeadings(md), "demote_top_headings", 6)
 
 
+class _NestHeadings(Treeprocessor):
+    """For text shown inside a section of the page, under that section's own heading: its
+    headings move down (an h2 becomes `top_level`), and their ids take a prefix, so that two
+    such texts on one page never share an id."""
+
+    def __init__(self, md, top_level: int, id_prefix: str):
+        super().__init__(md)
+        self.shift = top_level - 2
+        self.id_prefix = id_prefix
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.tag in HEADINGS:
+                level = min(int(element.tag[1]) + self.shift, DEEPEST_HEADING)
+                element.tag = f"h{level}"
+                if self.id_prefix and element.get("id"):
+                    element.set("id", f"{self.id_prefix}-{element.get('id')}")
+
+
+class _NestHeadingsExtension(Extension):
+    def __init__(self, top_level: int, id_prefix: str):
+        super().__init__()
+        self.top_level = top_level
+        self.id_prefix = id_prefix
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After toc (5), which gives the ids.
+        md.treeprocessors.register(
+            _NestHeadings(md, self.top_level, self.id_prefix), "nest_headings", 4
+        )
+
+
+HEADINGS = {"h2", "h3", "h4", "h5"}
+DEEPEST_HEADING = 5
+
+
 @functools.lru_cache(maxsize=512)
-def render_markdown(source: str) -> str:
-    html = markdown.markdown(
-        source,
-        extensions=["extra", "sane_lists", "toc", _DemoteTopHeadingsExtension()],
-        output_format="html",
-    )
+def render_markdown(source: str, *, top_level: int = 2, id_prefix: str = "") -> str:
+    """Sanitised HTML. `top_level` is the level of the text's highest heading: 2 for a page's
+    main text, 3 for a text inside a section of a page (then give an `id_prefix`)."""
+    extensions = ["extra", "sane_lists", "toc", _DemoteTopHeadingsExtension()]
+    if top_level != 2 or id_prefix:
+        extensions.append(_NestHeadingsExtension(top_level, id_prefix))
+    html = markdown.markdown(source, extensions=extensions, output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from center.profile import Center, center_for_error_pages, current_center
+from center.profile import Center, center_for, center_for_error_pages
 from center.seo import medical_clinic
 from core.db.outage import is_database_unreachable
 from core.models import SitePage
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def home(request):
     context = {
         "programs": Program.objects.published(),
-        "structured_data": [medical_clinic(current_center())],
+        "structured_data": [medical_clinic(center_for(request))],
     }
     return render(request, "core/home.html", context)
 

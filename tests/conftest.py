@@ -29,9 +29,11 @@ def demo_content(db):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: rate limits and cached pages don't leak between."""
+def empty_cache(monkeypatch):
+    """Each test starts with an empty cache: rate limits and cached pages don't leak between;
+    nor does the center this process last read."""
     cache.clear()
+    monkeypatch.setattr("center.profile._last_known_in_this_process", None)
 
 
 def _restore_staff_roles(sender, **kwargs):

@@ -92,14 +92,14 @@ def test_a_name_longer_than_admissions_can_store_is_refused_with_a_message(clien
     assert not Lead.objects.exists()
 
 
-def test_without_plans_listed_another_company_is_chosen_and_its_name_asked(client):
+def test_without_plans_listed_only_another_company_is_offered_and_nothing_chosen(client):
     form = ConsultationRequestForm()
 
     assert carrier_options(str(form["insurance_carrier"])) == [
         ("", "Choose…"),
         (OTHER_CARRIER, "Another company"),
     ]
-    assert form["insurance_carrier"].value() == OTHER_CARRIER
+    assert form["insurance_carrier"].value() in (None, "")
 
 
 def test_the_insurance_section_opens_when_the_form_comes_back_with_a_plan_chosen(client):
@@ -121,3 +121,39 @@ def test_while_the_database_is_down_the_form_offers_the_last_plans_it_saw(client
         html = client.get("/get-help/").content.decode()
 
     assert ("Harborline Health Plan", "Harborline Health Plan") in carrier_options(html)
+
+
+def test_a_chosen_name_longer_than_admissions_can_store_is_refused_with_a_message(client):
+    response = client.post("/get-help/", form_data(insurance_carrier="x" * 101))
+
+    assert response.status_code == 200
+    assert "Choose your insurance company from the list, or “Another company”." in (
+        response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    )
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.parametrize("sent", ["Harborline\x00Health", "Harborline Health\x00"])
+def test_a_chosen_name_with_a_nul_character_is_refused_not_stored(client, sent):
+    response = client.post("/get-help/", form_data(insurance_carrier=sent))
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_a_chosen_name_is_stored_without_surrounding_spaces(post_form):
+    post_form(form_data(insurance_carrier="  Harborline Health Plan  "))
+
+    assert Lead.objects.get().insurance_carrier == "Harborline Health Plan"
+
+
+def test_with_no_plans_listed_a_request_that_never_opened_the_insurance_section_says_nothing(
+    post_form,
+):
+    # What a browser sends for the closed section: the select as it was shown.
+    data = form_data(payment="self_pay", insurance_carrier="", insurance_carrier_other="")
+
+    post_form(data)
+
+    assert Lead.objects.get().insurance_carrier == ""

@@ -210,3 +210,19 @@ def test_admissions_staff_cannot_open_the_center_admin(client):
 
     for path in ["centerprofile/", "person/", "insurancecarrier/", "person/add/"]:
         assert client.get(f"{ADMIN}{path}").status_code == 403, path
+
+
+def test_a_page_marketing_made_at_a_new_address_moves_aside_when_migrating():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import SitePage
+    from tests.core.factories import SitePageFactory
+
+    SitePageFactory(slug="about", title="About the old way")
+    migration = import_module("center.migrations.0002_seed_profile_and_marketing")
+
+    migration.move_pages_off_the_new_addresses(apps, None)
+
+    assert SitePage.objects.get(title="About the old way").slug == "about-old"

@@ -41,7 +41,8 @@ def test_the_about_page_shows_the_mission_and_approach(client):
     html = page(client, "/about/")
 
     assert "We help people get well, close to home." in html
-    assert ">Together</h2>" in html
+    # Under the page's "Our approach" h2: its headings start at h3.
+    assert '<h3 id="approach-together">Together</h3>' in html
 
 
 def test_the_team_shows_leadership_first_and_never_someone_marked_not_to_show(client):
@@ -233,15 +234,15 @@ def test_the_home_page_describes_the_center_as_a_medical_clinic_with_its_licence
     (clinic,) = structured_data(client.get("/").content.decode())
 
     assert clinic["@context"] == "https://schema.org"
-    assert "MedicalClinic" in clinic["@type"] and "MedicalOrganization" in clinic["@type"]
+    assert clinic["@type"] == "MedicalClinic"  # a MedicalOrganization
     assert clinic["name"] == settings.SITE_NAME
     assert clinic["telephone"] == settings.ADMISSIONS_PHONE
     assert clinic["url"] == f"{settings.SITE_URL}/"
-    assert [address["streetAddress"] for address in clinic["address"]] == [
-        settings.CENTER_STREET_ADDRESS,
-        "12 Example Street",
-    ]
-    assert clinic["address"][1]["addressLocality"] == "Worcester"
+    assert clinic["address"]["streetAddress"] == settings.CENTER_STREET_ADDRESS
+    (department,) = clinic["department"]
+    assert department["name"] == "Worcester: outpatient office"
+    assert department["address"]["streetAddress"] == "12 Example Street"
+    assert department["address"]["addressLocality"] == "Worcester"
     assert clinic["hasCredential"] == [
         {
             "@type": "EducationalOccupationalCredential",
@@ -267,6 +268,7 @@ def test_one_place_is_one_address_and_no_credentials_means_no_claim(client):
     (clinic,) = structured_data(client.get("/").content.decode())
 
     assert clinic["address"]["@type"] == "PostalAddress"
+    assert "department" not in clinic
     assert "hasCredential" not in clinic
 
 

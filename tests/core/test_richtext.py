@@ -49,3 +49,14 @@ def test_phone_and_text_links_are_kept():
 
     assert 'href="tel:988"' in html
     assert 'href="sms:988"' in html
+
+
+def test_text_shown_inside_a_section_has_its_headings_one_level_down_with_prefixed_ids():
+    html = render_markdown(
+        "# Costs\n\n## Plans\n\n### Rates\n\n#### Detail", top_level=3, id_prefix="pay"
+    )
+
+    assert html == (
+        '<h3 id="pay-costs">Costs</h3>\n<h3 id="pay-plans">Plans</h3>\n'
+        '<h4 id="pay-rates">Rates</h4>\n<h5 id="pay-detail">Detail</h5>'
+    )
