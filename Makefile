@@ -10,13 +10,14 @@ PORT ?= 8000
 LOAD_ENV := set -a; [ ! -f .env ] || . ./.env; set +a;
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check deploy-check check requirements worker beat clean bench-desk
+.PHONY: help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk
 
 help:
 	@echo "make run     set up .venv, migrate, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite"
 	@echo "make check   ruff, migrations and deploy checks (what CI runs besides the tests)"
 	@echo "make format  format and fix the code with ruff"
+	@echo "make bench  the public site under load (wrk), as ratios to Django's floor; see bench/"
 	@echo "make bench-desk  time the desk's list and search with 100,000 leads on PostgreSQL"
 
 $(BIN)/python:
@@ -72,6 +73,15 @@ worker: install
 
 beat: install
 	@$(LOAD_ENV) $(BIN)/celery -A resilience beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+
+# The public site under load, against Django's floor in the same run (bench/site.py). Needs
+# wrk (apt-get install wrk), redis-server and PostgreSQL (DATABASE_URL's server).
+bench: install
+	@$(LOAD_ENV) $(BIN)/python bench/site.py
+
+# One short round, so that the script cannot rot: CI runs it (it times nothing).
+bench-smoke: install
+	@$(LOAD_ENV) $(BIN)/python bench/site.py --rounds 1 --seconds 1 --post-seconds 1
 
 # The desk with 100,000 leads, on PostgreSQL (DATABASE_URL; default resilience_bench_desk).
 bench-desk: install

@@ -1,8 +1,12 @@
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,10 +16,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admissions import flood, screening, services, spool
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.forms import ConsultationRequestForm, form_choices
+from admissions.forms import SLUG, ConsultationRequestForm, form_choices
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.db.outage import DATABASE_UNREACHABLE
+from core.pagecache import Rendered, cached_html
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +41,49 @@ RETRY_AFTER_SECONDS = 30
 def get_help(request):
     if request.method == "POST":
         return _receive(request)
-    choices = form_choices()
-    chosen = request.GET.get("program", "")
-    initial = {
-        "program": chosen if chosen in dict(choices.programs) else "",
-        "form_token": new_form_token(),
-    }
-    form = ConsultationRequestForm(initial=initial, choices=choices)
-    if not choices.from_database and not spool.can_keep_requests():
+    # The same blank form for everyone who asks for the same program and proof of work; only
+    # the CSRF and form tokens are theirs, put in after (rendering the form is most of the cost).
+    program = request.GET.get("program", "")
+    program = program if SLUG.fullmatch(program) else ""
+    try:
+        flood_engaged = flood.engaged_lately()
+    except DATABASE_UNREACHABLE:
+        flood_engaged = False
+    proof_of_work_required = screening.proof_of_work_required(request, flood_engaged=flood_engaged)
+    html = cached_html(
+        f"get-help:{program}:{int(proof_of_work_required)}",
+        partial(_blank_form_page, request, program, proof_of_work_required),
+    )
+    if html is None:
+        # Neither the database nor the spool can take a request: say so, with the phone.
+        form = ConsultationRequestForm(initial={"form_token": new_form_token()})
         return _form_page(request, form, unavailable=True)
-    return _form_page(request, form)
+    html = html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
+    return HttpResponse(html.replace(FORM_TOKEN_PLACEHOLDER, new_form_token()))
+
+
+# Stand-ins for the per-visitor tokens in the blank form as it is kept for everyone.
+CSRF_TOKEN_PLACEHOLDER = "csrftokenforthisvisitor"  # noqa: S105 (not a secret)
+FORM_TOKEN_PLACEHOLDER = "formtokenforthisvisitor"  # noqa: S105 (not a secret)
+
+
+def _blank_form_page(request, program: str, proof_of_work_required: bool) -> Rendered | None:
+    choices = form_choices()
+    if not choices.from_database and not spool.can_keep_requests():
+        return None
+    initial = {
+        "program": program if program in dict(choices.programs) else "",
+        "form_token": FORM_TOKEN_PLACEHOLDER,
+    }
+    context = {
+        "form": ConsultationRequestForm(initial=initial, choices=choices),
+        "csrf_token": CSRF_TOKEN_PLACEHOLDER,
+        "proof_of_work_required": proof_of_work_required,
+        "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
+    }
+    html = render_to_string("admissions/get_help.html", context, request)
+    # Kept only when made from the database's own lists, not from an outage's stand-ins.
+    return Rendered(html, keep=choices.from_database)
 
 
 def _receive(request):

@@ -7,3 +7,7 @@ class CenterConfig(AppConfig):
 
     def ready(self) -> None:
         from center import signals  # noqa: F401 (connects the receivers)
+        from center.models import CenterProfile, Credential, InsuranceCarrier, Person, Place
+        from core.pagecache import forget_public_pages_when_saved
+
+        forget_public_pages_when_saved(CenterProfile, Place, Credential, Person, InsuranceCarrier)

@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 
 from center.models import InsuranceCarrier, Person, Team
 from center.seo import breadcrumb_trail
+from core.pagecache import public_page
 from core.seo import breadcrumb_list
 
 
+@public_page
 def about(request):
     people = Person.objects.on_team_page().order_by("team", "order", "name")
     # Leadership first, then the clinical team: in the order of Team's choices.
@@ -22,6 +24,7 @@ def about(request):
     return render(request, "center/about.html", context)
 
 
+@public_page
 def insurance(request):
     trail = breadcrumb_trail(_("Insurance and cost"), request.path)
     context = {

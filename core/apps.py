@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import checks  # noqa: F401 (registers the system checks)
+        from core.models import SitePage
+        from core.pagecache import forget_public_pages_when_saved
+
+        forget_public_pages_when_saved(SitePage)

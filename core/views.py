@@ -17,11 +17,13 @@ from center.profile import Center, center_for, center_for_error_pages
 from center.seo import medical_clinic
 from core.db.outage import is_database_unreachable
 from core.models import SitePage
+from core.pagecache import public_page
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
 
 
+@public_page
 def home(request):
     context = {
         "programs": Program.objects.published(),
@@ -30,6 +32,7 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+@public_page
 def site_page(request, slug):
     page = get_object_or_404(SitePage, slug=slug)
     return render(request, "core/site_page.html", {"page": page})

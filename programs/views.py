@@ -1,16 +1,19 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from core.pagecache import public_page
 from core.seo import breadcrumb_list
 from programs.models import Program
 from programs.seo import breadcrumb_trail, faq_page
 
 
+@public_page
 def program_list(request):
     programs = Program.objects.published()
     return render(request, "programs/program_list.html", {"programs": programs})
 
 
+@public_page
 def program_detail(request, slug):
     programs = Program.objects.prefetch_related("faqs")
     # Everyone may see a published program; only for drafts look up who is asking (a session

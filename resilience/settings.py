@@ -79,6 +79,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML sent with brotli or gzip; pages from the cache come compressed already.
+    "compression_middleware.middleware.CompressionMiddleware",
+    # Outside the page cache: a first visit's cookie is set on a cached page too, and never kept.
+    "admissions.attribution.VisitAttributionMiddleware",
+    # Anonymous GETs of public pages answered here, before the rest of Django (core.pagecache).
+    "core.pagecache.PageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PublicRequestSizeLimitMiddleware",
@@ -91,7 +97,6 @@ MIDDLEWARE = [
     "staff.middleware.StaffIdleTimeoutMiddleware",
     "staff.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "admissions.attribution.VisitAttributionMiddleware",
     # Last: turns a sign-in refused by django-axes into our "sign-in paused" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -407,6 +412,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Resilience <noreply@{_site_host}>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ACKNOWLEDGMENT_FROM_EMAIL = ACKNOWLEDGMENT_FROM_EMAIL or DEFAULT_FROM_EMAIL
+
+# --- Page cache (core.pagecache) -------------------------------------------------------------
+# How long a public page is kept for anonymous visitors. Edits show at once (they bump a
+# generation); what changes with time alone (a scheduled article) within this, plus the next.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=20)
+# Cache-Control max-age of public pages, for a proxy or CDN in front and for browsers.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=10)
 
 # --- The center -------------------------------------------------------------------------------
 # Seed the center profile marketing edits in admin (center.models), and stand in for it when the

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
+from core.pagecache import forget_pages_in_this_process
+
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -34,6 +36,8 @@ def empty_cache(monkeypatch):
     nor does the center this process last read."""
     cache.clear()
     monkeypatch.setattr("center.profile._last_known_in_this_process", None)
+    forget_pages_in_this_process()
+    monkeypatch.setattr("admissions.flood._engaged_in_this_process", None)
 
 
 def _restore_staff_roles(sender, **kwargs):

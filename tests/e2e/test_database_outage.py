@@ -94,9 +94,15 @@ def test_with_the_database_unreachable_pages_answer_503_fast_and_the_form_still_
     stack = start_stack(worker=False, web_database_url=e2e_database.url_through(pg_proxy))
     with Visitors(stack.base_url) as visitors:
         assert visitors.get("/").status == 200  # each web worker holds a connection
+        assert visitors.get("/about/").status == 200
         pg_proxy.set_mode(failure)
+        # A page viewed lately is still served, from the page cache…
+        kept = httpx.get(f"{stack.base_url}/about/", timeout=10)
+        assert kept.status_code == 200 and kept.headers["x-page-cache"] == "hit"
+        assert PHONE_LINK in kept.text
+        # …and any other answers 503 quickly, with the phone.
         figures = {}
-        for path in ("/", "/programs/"):
+        for path in ("/programs/", "/insurance/"):
             answers = visitors.get_many(path, 10, concurrency=10)
             assert outcome_counts(answers) == {503: 10}, outcome_counts(answers)
             assert all(answer.headers.get("retry-after") for answer in answers)

@@ -1,0 +1,430 @@
+"""The public site under load, as deployed, measured against Django's own floor in the same run.
+
+    .venv/bin/python bench/site.py [--rounds 3] [--seconds 10] [--post-seconds 10]
+    make bench          (the full run)
+    make bench-smoke    (one round, 1 s per target: CI runs it so this script cannot rot)
+
+Starts, on free local ports: a redis-server of its own; the site under gunicorn with the repo's
+gunicorn.conf.py, 2 workers, production settings (DEBUG off; plain HTTP, so no SSL redirect), on
+a fresh PostgreSQL database of DATABASE_URL's server with the demo content plus 500 extra site
+pages and 500 draft programs; and the floor, a trivial Django view with `startproject`'s
+middleware (bench/floor) under the same gunicorn and settings file.
+
+Then, after a warm-up, wrk (Debian's package) with 2 threads and 16 connections, asking for
+brotli or gzip as browsers do and without cookies (every request a first visit), on each target
+in turn, the targets alternating, for --rounds rounds; the median of the rounds is printed: req/s,
+p50 and p99 latency, and the ratio of req/s to the floor's. Then the consultation form's POST:
+an open loop at 50 requests per second (latency counted from when each request was due), with
+Redis healthy and with Redis stopped, and whether every lead was stored; and the rate 16 clients
+sending as fast as they can reach. Last, each page's bytes as a browser gets them (brotli).
+
+Compare ratios from one run; absolute figures vary between machines and moments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.e2e.database import PostgresServer, is_postgres_url  # noqa: E402
+from tests.e2e.processes import ManagedProcess, free_port, wait_until  # noqa: E402
+from tests.e2e.redis_server import RedisServer  # noqa: E402
+from tests.e2e.smtp_sink import SmtpSink  # noqa: E402
+from tests.e2e.stack import VENV_BIN, ManageCommand, Stack, new_secret_key, site_env  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+CONNECTIONS = 16
+THREADS = 2
+POST_RATE = 50  # requests per second, open loop
+EXTRA_ITEMS = 500
+
+# Every public page there is, by kind; `make bench` must grow with the site.
+TARGETS = [
+    "/",
+    "/programs/",
+    "/programs/intensive-outpatient/",
+    "/about/",
+    "/insurance/",
+    "/privacy/",
+    "/bench-page-250/",
+    "/articles/",
+    "/get-help/",
+]
+
+EXTRA_CONTENT = f"""
+from core.models import SitePage
+from programs.models import Program
+SitePage.objects.bulk_create(
+    SitePage(
+        title=f"Bench page {{n}}",
+        slug=f"bench-page-{{n}}",
+        meta_description="A page made up for the benchmark.",
+        body="## A heading\\n\\nA paragraph of made-up text for the benchmark. " * 20,
+    )
+    for n in range({EXTRA_ITEMS})
+)
+Program.objects.bulk_create(
+    Program(
+        name=f"Bench draft program {{n}}",
+        slug=f"bench-draft-{{n}}",
+        level_of_care="iop",
+        summary="A draft made up for the benchmark.",
+        body="Made-up text.",
+        who_it_is_for="Nobody: a benchmark draft.",
+        typical_week="- Nothing",
+        hours_per_week="9 hours",
+        typical_length="8 weeks",
+        setting="on_site",
+        insurance_note="None.",
+        is_published=False,
+    )
+    for n in range({EXTRA_ITEMS})
+)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per target")
+    parser.add_argument("--post-seconds", type=int, default=10, help="open-loop POST duration")
+    args = parser.parse_args()
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("bench needs wrk: apt-get install -y wrk")
+        return 2
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not is_postgres_url(database_url):
+        database_url = DEFAULT_DATABASE_URL
+
+    server = PostgresServer(database_url)
+    server.open_session()
+    with tempfile.TemporaryDirectory(prefix="resilience-bench-") as root_name, SmtpSink() as sink:
+        root = Path(root_name)
+        name = server.new_database_name()
+        server.create_database(name)
+        redis = RedisServer(root / "logs").start()
+        processes: list[ManagedProcess] = []
+        stack = None
+        try:
+            web_port = free_port()
+            env = site_env(
+                database_url=server.url_for(name),
+                secret_key=new_secret_key(),
+                static_root=root / "static",
+                media_root=root / "media",
+                site_url=f"http://127.0.0.1:{web_port}",
+                redis_url=redis.url,
+                smtp_port=sink.port,
+                extra={"LOG_LEVEL": "WARNING"},
+            )
+            print("Preparing: migrate, collectstatic, demo content and 500 pages and drafts…")
+            for command in (
+                ("migrate", "--noinput", "--skip-checks"),
+                ("collectstatic", "--noinput", "--skip-checks"),
+                ("seed_demo", "--skip-checks"),
+                ("shell", "-c", EXTRA_CONTENT),
+            ):
+                ManageCommand(*command, env=env, log_path=root / f"{command[0]}.log").finish()
+
+            stack = Stack(env=env, web_port=web_port, log_dir=root / "logs", web_workers=2)
+            stack.start(worker=False)
+            floor_port = free_port()
+            floor = _start_floor(floor_port, env, root)
+            processes.append(floor)
+
+            site = f"http://127.0.0.1:{web_port}"
+            floor_url = f"http://127.0.0.1:{floor_port}/"
+            for path in TARGETS:  # each page is there, and warm
+                for _ in range(2):
+                    response = httpx.get(site + path, timeout=10)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path} answered {response.status_code}: {stack.logs()}")
+                print(f"  {path}: {response.headers.get('X-Page-Cache', 'rendered')}")
+            _run_wrk(wrk, floor_url, seconds=1)
+            for path in TARGETS:
+                _run_wrk(wrk, site + path, seconds=1)
+
+            results: dict[str, list[Measure]] = {"floor": []}
+            results.update({path: [] for path in TARGETS})
+            for round_number in range(1, args.rounds + 1):
+                print(f"Round {round_number} of {args.rounds}…")
+                results["floor"].append(_run_wrk(wrk, floor_url, seconds=args.seconds))
+                for path in TARGETS:
+                    results[path].append(_run_wrk(wrk, site + path, seconds=args.seconds))
+            _print_pages(results)
+
+            print()
+            healthy = _open_loop_posts(site, seconds=args.post_seconds)
+            saturation = _closed_loop_posts(site, seconds=args.post_seconds)
+            redis.stop()
+            redis_down = _open_loop_posts(site, seconds=args.post_seconds)
+            stored = server_count_leads(server, name)
+            _print_posts(healthy, redis_down, saturation, stored)
+
+            print()
+            _print_sizes(site)
+            stack.assert_alive()
+        finally:
+            for process in processes:
+                process.terminate()
+            if stack is not None:
+                stack.stop()
+            if redis.alive:
+                redis.stop()
+            server.drop_database(name)
+            server.close_session()
+    return 0
+
+
+def _start_floor(port: int, env: dict[str, str], root: Path) -> ManagedProcess:
+    process = ManagedProcess(
+        "floor",
+        [
+            str(VENV_BIN / "gunicorn"),
+            "bench.floor.wsgi",
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings"},
+        cwd=ROOT,
+        log_path=root / "logs" / "floor.log",
+    ).start()
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(answers, timeout=30, interval=0.05, waiting_for="the floor to answer")
+    return process
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+class Measure:
+    def __init__(self, requests_per_second: float, p50_ms: float, p99_ms: float, errors: int):
+        self.requests_per_second = requests_per_second
+        self.p50_ms = p50_ms
+        self.p99_ms = p99_ms
+        self.errors = errors
+
+
+def _run_wrk(wrk: str, url: str, *, seconds: int) -> Measure:
+    output = subprocess.run(  # noqa: S603 (our own command line)
+        [
+            *(wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"),
+            # As browsers ask, the floor included.
+            *("-H", "Accept-Encoding: gzip, deflate, br, zstd"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors):?\D+(\d+)", output)
+    )
+    return Measure(rate, _latency(output, "50%"), _latency(output, "99%"), errors)
+
+
+def _latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\b", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _median(measures: list[Measure], attribute: str) -> float:
+    return statistics.median(getattr(measure, attribute) for measure in measures)
+
+
+def _print_pages(results: dict[str, list[Measure]]) -> None:
+    floor_rate = _median(results["floor"], "requests_per_second")
+    print()
+    print(f"{'page':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× floor':>9}{'errors':>8}")
+    for path, measures in results.items():
+        rate = _median(measures, "requests_per_second")
+        print(
+            f"{path:<34}{rate:>9,.0f}{_median(measures, 'p50_ms'):>9.1f}"
+            f"{_median(measures, 'p99_ms'):>9.1f}{rate / floor_rate:>9.2f}"
+            f"{sum(m.errors for m in measures):>8}"
+        )
+
+
+# --- The consultation form's POST --------------------------------------------------------------
+
+
+class Form:
+    """One showing of the form: its cookies and tokens, as a browser would send them back."""
+
+    def __init__(self, site: str):
+        self.client = httpx.Client(base_url=site, timeout=10)
+        html = self.client.get("/get-help/").text
+        # Sync gunicorn workers close every connection: nothing to keep open meanwhile.
+        self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        self.token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+    def send(self, number: int) -> int:
+        data = {
+            "csrfmiddlewaretoken": self.csrf,
+            "form_token": self.token,
+            "for_whom": "self",
+            "first_name": "Bench",
+            "last_name": f"Visitor {number}",
+            "phone": f"(617) 555-{number % 10000:04d}",
+            "preferred_contact": "call",
+            "consent": "on",
+            "website": "",
+        }
+        try:
+            response = self.client.post(
+                "/get-help/", data=data, headers={"Referer": f"{self.client.base_url}/get-help/"}
+            )
+        except httpx.HTTPError:
+            return 0
+        finally:
+            self.client.close()
+        return response.status_code
+
+
+def _forms(site: str, count: int) -> list[Form]:
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(lambda _: Form(site), range(count)))
+    time.sleep(2.5)  # the form refuses a request sent faster than a person could
+    return forms
+
+
+class PostResult:
+    def __init__(self, latencies_ms: list[float], statuses: list[int], seconds: float):
+        self.latencies_ms = sorted(latencies_ms)
+        self.statuses = statuses
+        self.seconds = seconds
+
+    def percentile(self, fraction: float) -> float:
+        index = min(len(self.latencies_ms) - 1, int(fraction * len(self.latencies_ms)))
+        return self.latencies_ms[index]
+
+    @property
+    def received(self) -> int:
+        return sum(status == 302 for status in self.statuses)
+
+
+_sent = iter(range(1, 10**9))
+_sent_lock = threading.Lock()
+
+
+def _next_number() -> int:
+    with _sent_lock:
+        return next(_sent)
+
+
+def _open_loop_posts(site: str, *, seconds: int) -> PostResult:
+    """POST_RATE requests a second, each timed from when it was due, however slow the others."""
+    total = POST_RATE * seconds
+    forms = _forms(site, total)
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def send(index: int) -> None:
+        due = start + index / POST_RATE
+        time.sleep(max(0.0, due - time.perf_counter()))
+        status = forms[index].send(_next_number())
+        with lock:
+            latencies.append((time.perf_counter() - due) * 1000)
+            statuses.append(status)
+
+    with ThreadPoolExecutor(64) as pool:
+        list(pool.map(send, range(total)))
+    return PostResult(latencies, statuses, seconds)
+
+
+def _closed_loop_posts(site: str, *, seconds: int) -> PostResult:
+    """CONNECTIONS clients, each sending as soon as its last request was answered."""
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    forms = _forms(site, CONNECTIONS * 15 * max(1, seconds))
+    handed_out = iter(forms)
+    deadline = time.perf_counter() + 2.7 + seconds
+    begun = time.perf_counter()
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            with lock:
+                form = next(handed_out, None)
+            if form is None:
+                return
+            sent = time.perf_counter()
+            status = form.send(_next_number())
+            with lock:
+                latencies.append((time.perf_counter() - sent) * 1000)
+                statuses.append(status)
+
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        for _ in range(CONNECTIONS):
+            pool.submit(client)
+    return PostResult(latencies, statuses, time.perf_counter() - begun)
+
+
+def server_count_leads(server: PostgresServer, name: str) -> int:
+    with server.connect(name) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM admissions_lead")
+        return cursor.fetchone()[0]
+
+
+def _print_posts(healthy, redis_down, saturation, stored: int) -> None:
+    print(f"POST /get-help/ at {POST_RATE}/s, open loop:")
+    for label, result in (("Redis healthy", healthy), ("Redis stopped", redis_down)):
+        print(
+            f"  {label:<14} {len(result.statuses)} sent, {result.received} thanked; "
+            f"p50 {result.percentile(0.5):.0f} ms, p99 {result.percentile(0.99):.0f} ms, "
+            f"max {result.latencies_ms[-1]:.0f} ms"
+        )
+    rate = len(saturation.statuses) / saturation.seconds
+    print(
+        f"  saturation, {CONNECTIONS} clients: {rate:.0f} requests/s "
+        f"(p50 {saturation.percentile(0.5):.0f} ms, p99 {saturation.percentile(0.99):.0f} ms)"
+    )
+    thanked = healthy.received + redis_down.received + saturation.received
+    print(f"  leads stored: {stored} of {thanked} thanked")
+
+
+# --- Bytes -------------------------------------------------------------------------------------
+
+
+def _print_sizes(site: str) -> None:
+    print(f"{'page':<34}{'bytes (br)':>12}{'uncompressed':>14}")
+    with httpx.Client(base_url=site, timeout=10) as client:
+        for path in TARGETS:
+            compressed = client.get(path, headers={"Accept-Encoding": "br"})
+            raw = compressed.num_bytes_downloaded
+            print(f"{path:<34}{raw:>12,}{len(compressed.content):>14,}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""Public pages served from a cache shared by every web process, before the bulk of Django runs.
+
+A view opts in with `@public_page`: its response says `Cache-Control: public`. The middleware
+then keeps, for anonymous visitors only, the finished response (headers and body, compressed
+once with brotli and gzip) and serves it to the next anonymous visitor in about the time of one
+cache read. What is never kept: a response that sets a cookie, varies on cookies, is private or
+no-store, carries a CSP nonce, or is not a 200; nor is any request with a session cookie (staff)
+ever answered from it.
+
+Each process keeps its own copy of the pages it read, so a hit costs no network round trip.
+
+How fresh: an edit to public content bumps a generation (`forget_public_pages`, on commit), which
+every process reads at least every GENERATION_CHECK_SECONDS, so the next view after that renders
+anew; anything that changes with time alone (a scheduled article) shows within
+PAGE_CACHE_SECONDS, plus PUBLIC_PAGE_MAX_AGE in a proxy or browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import brotli
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+# How often each process looks whether an edit has bumped the generation.
+GENERATION_CHECK_SECONDS = 1.0
+# Tracking parameters change nothing on the page (attribution reads them before the cache).
+IGNORED_PARAMETERS = frozenset(
+    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+    | {"gclid", "fbclid", "msclkid"}
+)
+# A longer query string is most likely junk: the page is rendered, not kept.
+MAX_QUERY_LENGTH = 200
+# Headers of the stored response that belong to one response only.
+NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
+
+
+def public_page(view):
+    """For a view whose page is the same for every anonymous visitor: cacheable here, and
+    briefly by a proxy or browser."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        return response
+
+    return wrapped
+
+
+class _PagesInThisProcess:
+    """The pages this process last read from the shared cache, so that a hit costs no network
+    round trip: least recently used first out, each only while its generation is current and
+    until it expires."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: OrderedDict[str, CachedPage] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, generation: int) -> CachedPage | None:
+        with self.lock:
+            page = self.entries.get(key)
+            if page is None:
+                return None
+            if page.generation != generation or page.kept_until < time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        with self.lock:
+            self.entries[key] = page
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_this_process = _PagesInThisProcess(max_entries=1000)
+# The generation as this process last read it, and when (time.monotonic()).
+_generation_seen: tuple[int, float] = (0, float("-inf"))
+
+
+def _current_generation() -> int:
+    """The shared generation, read at most every GENERATION_CHECK_SECONDS by this process."""
+    global _generation_seen
+    generation, checked_at = _generation_seen
+    now = time.monotonic()
+    if now - checked_at >= GENERATION_CHECK_SECONDS:
+        generation = cache.get(GENERATION_KEY, 0)
+        _generation_seen = (generation, now)
+    return generation
+
+
+def forget_pages_in_this_process() -> None:
+    """Tests start with empty caches; this process's copies and generation included."""
+    global _generation_seen
+    _this_process.clear()
+    _generation_seen = (0, float("-inf"))
+
+
+def forget_public_pages() -> None:
+    """After an edit is committed: every machine renders its pages anew (this process at once,
+    others within GENERATION_CHECK_SECONDS)."""
+    global _generation_seen
+    _generation_seen = (0, float("-inf"))
+    try:
+        cache.add(GENERATION_KEY, 0, timeout=None)
+        cache.incr(GENERATION_KEY)
+    except Exception as error:  # each cache backend raises its own connection errors
+        # Pages then expire by themselves within PAGE_CACHE_SECONDS.
+        logger.warning("Could not forget the cached pages (%r)", error)
+
+
+def forget_public_pages_when_saved(*models) -> None:
+    """Connect the models whose rows public pages show (call from an app's ready())."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(_forget_on_commit, sender=model, dispatch_uid=f"pagecache:{model}")
+
+
+def _forget_on_commit(sender, **kwargs) -> None:
+    transaction.on_commit(forget_public_pages)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    # False for HTML made from stand-ins (the database's lists missing during an outage).
+    keep: bool = True
+
+
+@dataclass(frozen=True)
+class KeptHtml:
+    generation: int
+    kept_until: float
+    html: str
+
+
+def cached_html(name: str, render: Callable[[], Rendered | None]) -> str | None:
+    """HTML that is the same for every anonymous visitor, kept like a public page (the same
+    generation and lifetime, and a copy in this process), for a page that is not: one whose
+    per-visitor tokens are put in after. `render` returns None when there is nothing to show."""
+    key = f"html:{name}"
+    generation = None
+    if settings.PAGE_CACHE_SECONDS:
+        try:
+            generation = _current_generation()
+            kept = _this_process.get(key, generation)
+            if kept is None:
+                kept = cache.get(key)
+                if kept is not None and kept.generation == generation:
+                    _this_process.put(key, kept)
+            if kept is not None and kept.generation == generation and kept.kept_until > time.time():
+                return kept.html
+        except Exception as error:  # each cache backend raises its own connection errors
+            logger.warning("Page cache unreadable; rendering (%r)", error)
+            generation = None
+    rendered = render()
+    if rendered is None:
+        return None
+    if generation is not None and rendered.keep:
+        seconds = settings.PAGE_CACHE_SECONDS
+        kept = KeptHtml(generation, time.time() + seconds, rendered.html)
+        _this_process.put(key, kept)
+        try:
+            cache.set(key, kept, seconds)
+        except Exception as error:  # each cache backend raises its own connection errors
+            logger.warning("Could not keep HTML in the cache (%r)", error)
+    return rendered.html
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: int
+    kept_until: float  # time.time() when it expires, in the shared cache and this process
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    gzip_body: bytes
+    brotli_body: bytes
+
+    @classmethod
+    def of(cls, response, generation: int, seconds: int) -> CachedPage:
+        body = response.content
+        return cls(
+            generation=generation,
+            kept_until=time.time() + seconds,
+            status=response.status_code,
+            headers=tuple(
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in NOT_STORED_HEADERS
+            ),
+            body=body,
+            gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
+            brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=11),
+        )
+
+    def response_for(self, request) -> HttpResponse:
+        encoding, body = self._encoded_for(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        if encoding:
+            response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def _encoded_for(self, accept_encoding: str) -> tuple[str, bytes]:
+        accepted = {
+            part.split(";")[0].strip().lower()
+            for part in accept_encoding.split(",")
+            if not part.strip().endswith(";q=0")
+        }
+        if "br" in accepted:
+            return "br", self.brotli_body
+        if "gzip" in accepted:
+            return "gzip", self.gzip_body
+        return "", self.body
+
+
+class PageCacheMiddleware:
+    """Answers anonymous GETs of public pages from the cache (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Read once: on every hit, settings' lookups would cost more than the cache read.
+        self.admin_prefix = f"/{settings.ADMIN_URL}"
+        self.seconds = settings.PAGE_CACHE_SECONDS
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        key = self._key_for(request)
+        if key is None:
+            return self.get_response(request)
+        generation, page = self._lookup(key)
+        if page is not None:
+            return page.response_for(request)
+        response = self.get_response(request)
+        if request.method == "GET" and _may_keep(response):
+            self._keep(key, CachedPage.of(response, generation, self.seconds))
+        return response
+
+    def _key_for(self, request) -> str | None:
+        if (
+            not self.seconds
+            or request.method not in ("GET", "HEAD")
+            or self.session_cookie in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+            or request.path.startswith(self.admin_prefix)
+        ):
+            return None
+        parameters = sorted(
+            (name, value) for name, value in request.GET.items() if name not in IGNORED_PARAMETERS
+        )
+        query = urlencode(parameters)
+        if len(query) > MAX_QUERY_LENGTH:
+            return None
+        # The Host header as sent: a host Django refuses is never rendered, so never kept.
+        return f"page:{request.META.get('HTTP_HOST', '')}:{request.path}?{query}"
+
+    def _lookup(self, key: str) -> tuple[int, CachedPage | None]:
+        try:
+            generation = _current_generation()
+            page = _this_process.get(key, generation)
+            if page is None:
+                page = cache.get(key)
+                if page is None or page.generation != generation or page.kept_until < time.time():
+                    return generation, None
+                _this_process.put(key, page)
+        except Exception as error:  # each cache backend raises its own connection errors
+            logger.warning("Page cache unreadable; rendering (%r)", error)
+            return 0, None
+        return generation, page
+
+    def _keep(self, key: str, page: CachedPage) -> None:
+        _this_process.put(key, page)
+        try:
+            cache.set(key, page, self.seconds)
+        except Exception as error:  # each cache backend raises its own connection errors
+            logger.warning("Could not keep a page in the cache (%r)", error)
+
+
+def _may_keep(response) -> bool:
+    """Only what is the same for every anonymous visitor, and says so."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = {
+        directive.split("=")[0].strip().lower()
+        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if "public" not in cache_control or cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {header.strip().lower() for header in response.get("Vary", "").split(",")}
+    if "cookie" in vary or "*" in vary:
+        return False
+    # A nonce is for one response only.
+    return "nonce-" not in response.get("Content-Security-Policy", "")

@@ -1,0 +1,288 @@
+"""Public pages come from a cache shared by every web process, for anonymous visitors only:
+the same page, compressed, without a query; never anything personal, never for staff; an edit
+shows on the next view, and anything else within PAGE_CACHE_SECONDS."""
+
+import gzip
+import time
+
+import brotli
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils.cache import patch_cache_control
+
+from center.models import CenterProfile
+from core.pagecache import (
+    GENERATION_CHECK_SECONDS,
+    GENERATION_KEY,
+    PageCacheMiddleware,
+    public_page,
+)
+from tests.core.factories import SitePageFactory
+from tests.factories import SuperuserFactory
+from tests.programs.factories import ProgramFactory
+from tests.staff_sign_in import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_anonymous_view_is_served_from_the_cache_without_a_query(
+    client, django_assert_num_queries
+):
+    ProgramFactory(name="Evening IOP")
+    first = client.get("/programs/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/programs/")
+
+    assert "X-Page-Cache" not in first
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Evening IOP" in second.content.decode()
+
+
+def test_a_cached_page_keeps_its_security_headers_and_says_it_is_public(client):
+    first = client.get("/about/")
+    second = client.get("/about/")
+
+    for header in ["Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"]:
+        assert second[header] == first[header], header
+    assert second["X-Content-Type-Options"] == "nosniff"
+    assert second["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding", "decompress"),
+    [
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("gzip, deflate", "gzip", gzip.decompress),
+        ("", None, lambda body: body),
+    ],
+)
+def test_a_cached_page_is_sent_compressed_as_the_browser_accepts(
+    client, accept_encoding, encoding, decompress
+):
+    plain = client.get("/").content
+
+    response = client.get("/", HTTP_ACCEPT_ENCODING=accept_encoding)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response.get("Content-Encoding") == encoding
+    assert decompress(response.content) == plain
+    assert int(response["Content-Length"]) == len(response.content)
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_head_request_is_answered_from_the_cache_without_a_body(client):
+    client.get("/about/")
+
+    response = client.head("/about/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content == b""
+
+
+def test_staff_never_get_a_cached_page(client):
+    client.get("/programs/")
+    sign_in(client, SuperuserFactory())
+
+    response = client.get("/programs/")
+
+    assert "X-Page-Cache" not in response
+
+
+def test_anyone_with_a_session_cookie_gets_the_page_rendered(client):
+    client.get("/programs/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
+
+    assert "X-Page-Cache" not in client.get("/programs/")
+
+
+def test_what_staff_see_is_never_kept_for_visitors(client):
+    draft = ProgramFactory(is_published=False, slug="draft")
+    staff = client.__class__()
+    sign_in(staff, SuperuserFactory())
+    assert staff.get("/programs/draft/").status_code == 200
+    staff.get("/programs/")
+
+    assert client.get("/programs/draft/").status_code == 404
+    assert "X-Page-Cache" not in client.get("/programs/")
+    assert draft.name not in client.get("/programs/").content.decode()
+
+
+def test_an_edit_shows_on_the_next_view(client, django_capture_on_commit_callbacks):
+    page = SitePageFactory(slug="visiting", body="Parking is free.")
+    client.get("/visiting/")
+
+    page.body = "Parking is free after 5 pm."
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save()
+
+    response = client.get("/visiting/")
+    assert "X-Page-Cache" not in response
+    assert "Parking is free after 5 pm." in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["program", "center profile"])
+def test_an_edit_to_anything_public_forgets_every_page(
+    client, django_capture_on_commit_callbacks, model
+):
+    program = ProgramFactory()
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        if model == "program":
+            program.summary = "Now on Saturdays too."
+            program.save()
+        else:
+            CenterProfile.objects.get().save()
+
+    assert "X-Page-Cache" not in client.get("/")
+
+
+def test_a_page_is_rendered_anew_after_page_cache_seconds(client, settings):
+    # Real seconds: Redis expires keys by its own clock.
+    settings.PAGE_CACHE_SECONDS = 1
+    client.get("/about/")
+    assert client.get("/about/")["X-Page-Cache"] == "hit"
+
+    time.sleep(1.1)
+
+    assert "X-Page-Cache" not in client.get("/about/")
+
+
+def test_tracking_parameters_share_the_page_and_still_reach_attribution(client):
+    client.get("/programs/")
+    landing = client.__class__()
+
+    response = landing.get("/programs/?utm_source=newsletter&utm_campaign=fall")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "visit" in response.cookies  # a first visit's attribution, set outside the cache
+
+
+def test_other_parameters_are_pages_of_their_own(client):
+    client.get("/get-help/?program=aftercare")
+    client.get("/programs/?page=2")
+
+    assert "X-Page-Cache" not in client.get("/programs/?page=3")
+
+
+def test_the_form_its_thank_you_page_and_admin_are_never_stored(client):
+    for path in ["/get-help/", "/get-help/thanks/", f"/{settings.ADMIN_URL}login/"]:
+        first = client.get(path)
+        assert "no-store" in first["Cache-Control"], path
+        assert "X-Page-Cache" not in client.get(path), path
+
+
+def test_a_missing_page_is_not_kept(client):
+    client.get("/not-a-page/")
+
+    assert "X-Page-Cache" not in client.get("/not-a-page/")
+
+
+# --- What may be kept: decided on the response -----------------------------------------------
+
+
+def served_twice(response_for_request) -> HttpResponse:
+    middleware = PageCacheMiddleware(response_for_request)
+    request = RequestFactory().get("/somewhere/")
+    middleware(request)
+    return middleware(RequestFactory().get("/somewhere/"))
+
+
+def public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=10)
+    return response
+
+
+@pytest.mark.parametrize(
+    "make_response",
+    [
+        pytest.param(lambda: HttpResponse("hello"), id="not marked public"),
+        pytest.param(lambda: public(HttpResponse("hello", status=201)), id="not a 200"),
+        pytest.param(lambda: _with(public(HttpResponse("hello")), cookie=True), id="sets a cookie"),
+        pytest.param(
+            lambda: _with(public(HttpResponse("hello")), Vary="Cookie"), id="varies on cookies"
+        ),
+        pytest.param(
+            lambda: _with(HttpResponse("hello"), **{"Cache-Control": "public, no-store"}),
+            id="no-store",
+        ),
+        pytest.param(
+            lambda: _with(HttpResponse("hello"), **{"Cache-Control": "public, private"}),
+            id="private",
+        ),
+        pytest.param(
+            lambda: _with(
+                public(HttpResponse("hello")),
+                **{"Content-Security-Policy": "script-src 'self' 'nonce-abc'"},
+            ),
+            id="carries a CSP nonce",
+        ),
+    ],
+)
+def test_a_response_is_kept_only_if_it_is_the_same_for_every_anonymous_visitor(make_response):
+    assert "X-Page-Cache" not in served_twice(lambda request: make_response())
+
+
+def test_a_response_marked_public_is_kept():
+    assert served_twice(lambda request: public(HttpResponse("hello")))["X-Page-Cache"] == "hit"
+
+
+def test_public_page_marks_only_a_200_that_set_no_cache_control_of_its_own():
+    @public_page
+    def view(request, status=200, cache_control=None):
+        response = HttpResponse(status=status)
+        if cache_control:
+            response["Cache-Control"] = cache_control
+        return response
+
+    request = RequestFactory().get("/")
+    assert "public" in view(request)["Cache-Control"]
+    assert not view(request, status=404).has_header("Cache-Control")
+    assert view(request, cache_control="private, no-store")["Cache-Control"] == "private, no-store"
+
+
+def test_a_broken_cache_costs_the_rendering_not_the_page(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr("core.pagecache.cache.get_many", broken)
+    monkeypatch.setattr("core.pagecache.cache.set", broken)
+
+    assert client.get("/about/").status_code == 200
+    assert client.get("/about/").status_code == 200
+
+
+def _with(response: HttpResponse, cookie: bool = False, **headers) -> HttpResponse:
+    for name, value in headers.items():
+        response[name] = value
+    if cookie:
+        response.set_cookie("something", "personal")
+    return response
+
+
+def test_an_edit_made_on_another_machine_shows_here_within_the_generation_check(client):
+    client.get("/about/")
+    # What an edit committed by another machine's process does: bump the shared generation.
+    cache.add(GENERATION_KEY, 0, timeout=None)
+    cache.incr(GENERATION_KEY)
+    assert client.get("/about/")["X-Page-Cache"] == "hit"  # this process's copy, for now
+
+    time.sleep(GENERATION_CHECK_SECONDS)
+
+    assert "X-Page-Cache" not in client.get("/about/")
+
+
+def test_a_hit_from_this_process_copy_needs_no_cache_read(client, monkeypatch):
+    client.get("/about/")
+    client.get("/about/")
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the shared cache was read")
+
+    monkeypatch.setattr("core.pagecache.cache.get", unreachable)
+
+    assert client.get("/about/")["X-Page-Cache"] == "hit"
