@@ -10,7 +10,7 @@ PORT ?= 8000
 LOAD_ENV := set -a; [ ! -f .env ] || . ./.env; set +a;
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk
+.PHONY: css help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk
 
 help:
 	@echo "make run     set up .venv, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -73,6 +73,23 @@ worker: install
 
 beat: install
 	@$(LOAD_ENV) $(BIN)/celery -A resilience beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+
+# The one stylesheet pages load: the part of Bootstrap the site uses, then site.css. Built here,
+# at development time, with PurgeCSS from npm (no Node on the server); commit the result.
+# Run after changing site.css or the classes a template, script or form uses
+# (tests/core/test_stylesheet.py says when it is out of date).
+BOOTSTRAP_CSS := $(VENV)/lib/python3.11/site-packages/bootstrap/static/bootstrap/css/bootstrap.min.css
+CRISPY_TEMPLATES := $(VENV)/lib/python3.11/site-packages/crispy_bootstrap5/templates
+css: install
+	@rm -rf .css-build && mkdir .css-build
+	npx --yes purgecss@7.0.2 --css $(BOOTSTRAP_CSS) --output .css-build/ --content \
+		'templates/**/*.html' '$(CRISPY_TEMPLATES)/**/*.html' 'static/js/*.js' \
+		'*/forms.py' '*/views.py' '*/templatetags/*.py' '*/widgets.py' 'static/css/site.css'
+	{ echo '@charset "UTF-8";'; \
+	  echo "/* Built by make css: the Bootstrap 5.3 rules the site uses, then site.css. Do not edit. */"; \
+	  sed 's/^@charset "UTF-8";//' .css-build/bootstrap.min.css; echo; cat static/css/site.css; \
+	} > static/css/site.bundle.css
+	@rm -rf .css-build
 
 # The public site under load, against Django's floor in the same run (bench/site.py). Needs
 # wrk (apt-get install wrk), redis-server and PostgreSQL (DATABASE_URL's server).
