@@ -6,7 +6,6 @@ class CenterConfig(AppConfig):
     verbose_name = "The center"
 
     def ready(self) -> None:
-        from center import signals  # noqa: F401 (connects the receivers)
         from center.models import CenterProfile, Credential, InsuranceCarrier, Person, Place
         from core.pagecache import forget_public_pages_when_saved
 

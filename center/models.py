@@ -5,15 +5,15 @@ Marketing edits all of it in admin; pages read the profile through `center.profi
 keeps a cached copy so that showing the center costs no query.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.images import alt_text_required, check_alt_text
+
 MARKDOWN_HELP = "Markdown: a blank line between paragraphs, ## for a heading, - for a list item."
-NEEDS_ALT_TEXT = "Describe the image for people who cannot see it."
 
 
 class CenterProfile(models.Model):
@@ -143,11 +143,7 @@ class Credential(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=CredentialKind.values), name="credential_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(logo="") | ~Q(logo_alt=""),
-                name="credential_logo_has_alt_text",
-                violation_error_message=NEEDS_ALT_TEXT,
-            ),
+            alt_text_required("logo", "logo_alt", "credential_logo_has_alt_text"),
         ]
 
     def __str__(self) -> str:
@@ -155,8 +151,7 @@ class Credential(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.logo and not self.logo_alt.strip():
-            raise ValidationError({"logo_alt": NEEDS_ALT_TEXT})
+        check_alt_text(self, "logo", "logo_alt")
 
 
 class Team(models.TextChoices):
@@ -212,11 +207,7 @@ class Person(models.Model):
         ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(team__in=Team.values), name="person_team_valid"),
-            models.CheckConstraint(
-                condition=Q(photo="") | ~Q(photo_alt=""),
-                name="person_photo_has_alt_text",
-                violation_error_message=NEEDS_ALT_TEXT,
-            ),
+            alt_text_required("photo", "photo_alt", "person_photo_has_alt_text"),
         ]
 
     def __str__(self) -> str:
@@ -228,8 +219,7 @@ class Person(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": NEEDS_ALT_TEXT})
+        check_alt_text(self, "photo", "photo_alt")
 
 
 class InsuranceCarrier(models.Model):

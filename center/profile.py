@@ -1,9 +1,10 @@
 """The center as every page shows it: a snapshot of the profile, cached for all processes.
 
-Pages read `current_center()`: two cache reads, no query. Saving the profile, a place or a
-credential forgets the snapshot (center.signals), so an edit shows on the next page view on every
-machine. Without the database (a failover) pages show the last snapshot read; before the profile
-exists, or with neither, the facts in settings: the phone is never missing.
+Pages read `current_center()`: one cache read, no query. Saving the profile, a place or a
+credential bumps the generation of public content (core.pagecache), so an edit shows on the next
+page view here, and within a second on every other process. Without the database (a failover)
+pages show the last snapshot read; before the profile exists, or with neither, the facts in
+settings: the phone is never missing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db import DatabaseError
 
 from center import defaults
 from center.models import CenterProfile, CredentialKind
+from core.pagecache import current_generation
 
 logger = logging.getLogger(__name__)
 
@@ -196,9 +198,6 @@ def _snapshot_shape() -> str:
 
 
 _SHAPE = _snapshot_shape()
-# Bumped by every edit, for every release: a snapshot is cached under the generation it was read
-# in, so one read from rows an edit has just replaced is never found again.
-GENERATION_KEY = "center:generation"
 # The newest snapshot ever read, kept without expiry: what pages show while the database is
 # unreachable, rather than the settings (which marketing's edits have likely left behind).
 LAST_KNOWN_KEY = f"center:last-known:{_SHAPE}"
@@ -255,19 +254,11 @@ def last_known_center() -> Center:
     return center or Center.from_settings()
 
 
-def forget_center() -> None:
-    """After an edit is committed: the next page view, on any machine, reads it."""
-    try:
-        cache.add(GENERATION_KEY, 0, timeout=None)
-        cache.incr(GENERATION_KEY)
-    except Exception as error:  # each cache backend raises its own connection errors
-        # The snapshot expires by itself within CACHE_SECONDS.
-        logger.warning("Could not forget the cached center profile (%r)", error)
-
-
 def _cached_snapshot() -> tuple[int, Center | None]:
+    # Cached under the generation of public content, which every edit to the center bumps (the
+    # page cache's): a snapshot read from rows an edit has just replaced is never found again.
     try:
-        generation = cache.get(GENERATION_KEY, 0)
+        generation = current_generation()
         return generation, cache.get(_snapshot_key(generation))
     except Exception as error:  # each cache backend raises its own connection errors
         logger.warning("Could not read the cached center profile (%r)", error)

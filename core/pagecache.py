@@ -103,8 +103,10 @@ _this_process = _PagesInThisProcess(max_entries=1000)
 _generation_seen: tuple[int, float] = (0, float("-inf"))
 
 
-def _current_generation() -> int:
-    """The shared generation, read at most every GENERATION_CHECK_SECONDS by this process."""
+def current_generation() -> int:
+    """The shared generation of public content, read at most every GENERATION_CHECK_SECONDS by
+    this process. What is kept for every visitor (a page, the center's snapshot) is kept under
+    it."""
     global _generation_seen
     generation, checked_at = _generation_seen
     now = time.monotonic()
@@ -164,32 +166,41 @@ def cached_html(name: str, render: Callable[[], Rendered | None]) -> str | None:
     generation and lifetime, and a copy in this process), for a page that is not: one whose
     per-visitor tokens are put in after. `render` returns None when there is nothing to show."""
     key = f"html:{name}"
-    generation = None
-    if settings.PAGE_CACHE_SECONDS:
-        try:
-            generation = _current_generation()
-            kept = _this_process.get(key, generation)
-            if kept is None:
-                kept = cache.get(key)
-                if kept is not None and kept.generation == generation:
-                    _this_process.put(key, kept)
-            if kept is not None and kept.generation == generation and kept.kept_until > time.time():
-                return kept.html
-        except Exception as error:  # each cache backend raises its own connection errors
-            logger.warning("Page cache unreadable; rendering (%r)", error)
-            generation = None
+    generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
+    if kept is not None:
+        return kept.html
     rendered = render()
     if rendered is None:
         return None
     if generation is not None and rendered.keep:
         seconds = settings.PAGE_CACHE_SECONDS
-        kept = KeptHtml(generation, time.time() + seconds, rendered.html)
-        _this_process.put(key, kept)
-        try:
-            cache.set(key, kept, seconds)
-        except Exception as error:  # each cache backend raises its own connection errors
-            logger.warning("Could not keep HTML in the cache (%r)", error)
+        _keep(key, KeptHtml(generation, time.time() + seconds, rendered.html), seconds)
     return rendered.html
+
+
+def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | None]:
+    """The current generation and what is kept under `key` for it: this process's copy, else
+    the shared cache's. The generation is None when the cache cannot be read."""
+    try:
+        generation = current_generation()
+        kept = _this_process.get(key, generation)
+        if kept is None:
+            kept = cache.get(key)
+            if kept is None or kept.generation != generation or kept.kept_until < time.time():
+                return generation, None
+            _this_process.put(key, kept)
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Page cache unreadable; rendering (%r)", error)
+        return None, None
+    return generation, kept
+
+
+def _keep(key: str, kept: KeptHtml | CachedPage, seconds: int) -> None:
+    _this_process.put(key, kept)
+    try:
+        cache.set(key, kept, seconds)
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Could not keep a page in the cache (%r)", error)
 
 
 @dataclass(frozen=True)
@@ -258,12 +269,12 @@ class PageCacheMiddleware:
         key = self._key_for(request)
         if key is None:
             return self.get_response(request)
-        generation, page = self._lookup(key)
+        generation, page = _find(key)
         if page is not None:
             return page.response_for(request)
         response = self.get_response(request)
-        if request.method == "GET" and _may_keep(response):
-            self._keep(key, CachedPage.of(response, generation, self.seconds))
+        if generation is not None and request.method == "GET" and _may_keep(response):
+            _keep(key, CachedPage.of(response, generation, self.seconds), self.seconds)
         return response
 
     def _key_for(self, request) -> str | None:
@@ -283,27 +294,6 @@ class PageCacheMiddleware:
             return None
         # The Host header as sent: a host Django refuses is never rendered, so never kept.
         return f"page:{request.META.get('HTTP_HOST', '')}:{request.path}?{query}"
-
-    def _lookup(self, key: str) -> tuple[int, CachedPage | None]:
-        try:
-            generation = _current_generation()
-            page = _this_process.get(key, generation)
-            if page is None:
-                page = cache.get(key)
-                if page is None or page.generation != generation or page.kept_until < time.time():
-                    return generation, None
-                _this_process.put(key, page)
-        except Exception as error:  # each cache backend raises its own connection errors
-            logger.warning("Page cache unreadable; rendering (%r)", error)
-            return 0, None
-        return generation, page
-
-    def _keep(self, key: str, page: CachedPage) -> None:
-        _this_process.put(key, page)
-        try:
-            cache.set(key, page, self.seconds)
-        except Exception as error:  # each cache backend raises its own connection errors
-            logger.warning("Could not keep a page in the cache (%r)", error)
 
 
 def _may_keep(response) -> bool:

@@ -1,7 +1,8 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from core.images import alt_text_required, check_alt_text
 
 
 class LevelOfCare(models.TextChoices):
@@ -112,11 +113,7 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(setting__in=Setting.values), name="program_setting_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(hero_image="") | ~Q(hero_image_alt=""),
-                name="program_hero_image_has_alt_text",
-                violation_error_message="Describe the image for people who cannot see it.",
-            ),
+            alt_text_required("hero_image", "hero_image_alt", "program_hero_image_has_alt_text"),
         ]
 
     def __str__(self) -> str:
@@ -127,10 +124,7 @@ class Program(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {"hero_image_alt": "Describe the image for people who cannot see it."}
-            )
+        check_alt_text(self, "hero_image", "hero_image_alt")
 
 
 class ProgramFAQ(models.Model):
