@@ -10,7 +10,7 @@ PORT ?= 8000
 LOAD_ENV := set -a; [ ! -f .env ] || . ./.env; set +a;
 
 .DEFAULT_GOAL := help
-.PHONY: css help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk
+.PHONY: css help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk lighthouse
 
 help:
 	@echo "make run     set up .venv, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make check   ruff, migrations and deploy checks (what CI runs besides the tests)"
 	@echo "make format  format and fix the code with ruff"
 	@echo "make bench  the public site under load (wrk), as ratios to Django's floor; see bench/"
+	@echo "make lighthouse  Lighthouse (mobile) on every public page; fails below 0.95"
 	@echo "make bench-desk  time the desk's list and search with 100,000 leads on PostgreSQL"
 
 $(BIN)/python:
@@ -100,9 +101,14 @@ bench: install
 bench-smoke: install
 	@$(LOAD_ENV) $(BIN)/python bench/site.py --rounds 1 --seconds 1 --post-seconds 1
 
+# Lighthouse in mobile mode on every public page of the site as deployed (bench/lighthouse.py):
+# needs Chromium (apt-get install chromium) and npm; the reports go to bench/lighthouse/reports/.
+lighthouse: install
+	@$(LOAD_ENV) $(BIN)/python bench/lighthouse.py
+
 # The desk with 100,000 leads, on PostgreSQL (DATABASE_URL; default resilience_bench_desk).
 bench-desk: install
 	@$(LOAD_ENV) $(BIN)/python bench/desk.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache bench/lighthouse/node_modules

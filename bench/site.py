@@ -24,13 +24,11 @@ Compare ratios from one run; absolute figures vary between machines and moments.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -41,61 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.e2e.database import PostgresServer, is_postgres_url  # noqa: E402
+from bench.production import PUBLIC_PAGES, production_site  # noqa: E402
 from tests.e2e.processes import ManagedProcess, free_port, wait_until  # noqa: E402
-from tests.e2e.redis_server import RedisServer  # noqa: E402
-from tests.e2e.smtp_sink import SmtpSink  # noqa: E402
-from tests.e2e.stack import VENV_BIN, ManageCommand, Stack, new_secret_key, site_env  # noqa: E402
+from tests.e2e.stack import VENV_BIN  # noqa: E402
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 16
 THREADS = 2
 POST_RATE = 50  # requests per second, open loop
-EXTRA_ITEMS = 500
-
-# Every public page there is, by kind; `make bench` must grow with the site.
-TARGETS = [
-    "/",
-    "/programs/",
-    "/programs/intensive-outpatient/",
-    "/about/",
-    "/insurance/",
-    "/privacy/",
-    "/bench-page-250/",
-    "/articles/",
-    "/get-help/",
-]
-
-EXTRA_CONTENT = f"""
-from core.models import SitePage
-from programs.models import Program
-SitePage.objects.bulk_create(
-    SitePage(
-        title=f"Bench page {{n}}",
-        slug=f"bench-page-{{n}}",
-        meta_description="A page made up for the benchmark.",
-        body="## A heading\\n\\nA paragraph of made-up text for the benchmark. " * 20,
-    )
-    for n in range({EXTRA_ITEMS})
-)
-Program.objects.bulk_create(
-    Program(
-        name=f"Bench draft program {{n}}",
-        slug=f"bench-draft-{{n}}",
-        level_of_care="iop",
-        summary="A draft made up for the benchmark.",
-        body="Made-up text.",
-        who_it_is_for="Nobody: a benchmark draft.",
-        typical_week="- Nothing",
-        hours_per_week="9 hours",
-        typical_length="8 weeks",
-        setting="on_site",
-        insurance_note="None.",
-        is_published=False,
-    )
-    for n in range({EXTRA_ITEMS})
-)
-"""
+TARGETS = PUBLIC_PAGES
 
 
 def main() -> int:
@@ -103,93 +54,34 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per target")
     parser.add_argument("--post-seconds", type=int, default=10, help="open-loop POST duration")
+    parser.add_argument("--posts-only", action="store_true", help="skip the pages and bytes")
     args = parser.parse_args()
 
     wrk = shutil.which("wrk")
     if wrk is None:
         print("bench needs wrk: apt-get install -y wrk")
         return 2
-    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    if not is_postgres_url(database_url):
-        database_url = DEFAULT_DATABASE_URL
-
-    server = PostgresServer(database_url)
-    server.open_session()
-    with tempfile.TemporaryDirectory(prefix="resilience-bench-") as root_name, SmtpSink() as sink:
-        root = Path(root_name)
-        name = server.new_database_name()
-        server.create_database(name)
-        redis = RedisServer(root / "logs").start()
-        processes: list[ManagedProcess] = []
-        stack = None
+    with production_site() as production:
+        floor_port = free_port()
+        floor = _start_floor(floor_port, production.env, production.root)
         try:
-            web_port = free_port()
-            env = site_env(
-                database_url=server.url_for(name),
-                secret_key=new_secret_key(),
-                static_root=root / "static",
-                media_root=root / "media",
-                site_url=f"http://127.0.0.1:{web_port}",
-                redis_url=redis.url,
-                smtp_port=sink.port,
-                extra={"LOG_LEVEL": "WARNING"},
-            )
-            print("Preparing: migrate, collectstatic, demo content and 500 pages and drafts…")
-            for command in (
-                ("migrate", "--noinput", "--skip-checks"),
-                ("collectstatic", "--noinput", "--skip-checks"),
-                ("seed_demo", "--skip-checks"),
-                ("shell", "-c", EXTRA_CONTENT),
-            ):
-                ManageCommand(*command, env=env, log_path=root / f"{command[0]}.log").finish()
-
-            stack = Stack(env=env, web_port=web_port, log_dir=root / "logs", web_workers=2)
-            stack.start(worker=False)
-            floor_port = free_port()
-            floor = _start_floor(floor_port, env, root)
-            processes.append(floor)
-
-            site = f"http://127.0.0.1:{web_port}"
+            site = production.url
             floor_url = f"http://127.0.0.1:{floor_port}/"
-            for path in TARGETS:  # each page is there, and warm
-                for _ in range(2):
-                    response = httpx.get(site + path, timeout=10)
-                if response.status_code != 200:
-                    raise SystemExit(f"{path} answered {response.status_code}: {stack.logs()}")
-                print(f"  {path}: {response.headers.get('X-Page-Cache', 'rendered')}")
-            _run_wrk(wrk, floor_url, seconds=1)
-            for path in TARGETS:
-                _run_wrk(wrk, site + path, seconds=1)
-
-            results: dict[str, list[Measure]] = {"floor": []}
-            results.update({path: [] for path in TARGETS})
-            for round_number in range(1, args.rounds + 1):
-                print(f"Round {round_number} of {args.rounds}…")
-                results["floor"].append(_run_wrk(wrk, floor_url, seconds=args.seconds))
-                for path in TARGETS:
-                    results[path].append(_run_wrk(wrk, site + path, seconds=args.seconds))
-            _print_pages(results)
-
-            print()
+            production.check_pages_answer(TARGETS)
+            if not args.posts_only:
+                _measure_pages(wrk, site, floor_url, rounds=args.rounds, seconds=args.seconds)
+                print()
             healthy = _open_loop_posts(site, seconds=args.post_seconds)
             saturation = _closed_loop_posts(site, seconds=args.post_seconds)
-            redis.stop()
+            production.redis.stop()
             redis_down = _open_loop_posts(site, seconds=args.post_seconds)
-            stored = server_count_leads(server, name)
-            _print_posts(healthy, redis_down, saturation, stored)
+            _print_posts(healthy, redis_down, saturation, production.count_leads())
 
-            print()
-            _print_sizes(site)
-            stack.assert_alive()
+            if not args.posts_only:
+                print()
+                _print_sizes(site)
         finally:
-            for process in processes:
-                process.terminate()
-            if stack is not None:
-                stack.stop()
-            if redis.alive:
-                redis.stop()
-            server.drop_database(name)
-            server.close_session()
+            floor.terminate()
     return 0
 
 
@@ -231,6 +123,20 @@ class Measure:
         self.p50_ms = p50_ms
         self.p99_ms = p99_ms
         self.errors = errors
+
+
+def _measure_pages(wrk: str, site: str, floor_url: str, *, rounds: int, seconds: int) -> None:
+    _run_wrk(wrk, floor_url, seconds=1)  # warm-up
+    for path in TARGETS:
+        _run_wrk(wrk, site + path, seconds=1)
+    results: dict[str, list[Measure]] = {"floor": []}
+    results.update({path: [] for path in TARGETS})
+    for round_number in range(1, rounds + 1):
+        print(f"Round {round_number} of {rounds}…")
+        results["floor"].append(_run_wrk(wrk, floor_url, seconds=seconds))
+        for path in TARGETS:
+            results[path].append(_run_wrk(wrk, site + path, seconds=seconds))
+    _print_pages(results)
 
 
 def _run_wrk(wrk: str, url: str, *, seconds: int) -> Measure:
@@ -389,12 +295,6 @@ def _closed_loop_posts(site: str, *, seconds: int) -> PostResult:
         for _ in range(CONNECTIONS):
             pool.submit(client)
     return PostResult(latencies, statuses, time.perf_counter() - begun)
-
-
-def server_count_leads(server: PostgresServer, name: str) -> int:
-    with server.connect(name) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM admissions_lead")
-        return cursor.fetchone()[0]
 
 
 def _print_posts(healthy, redis_down, saturation, stored: int) -> None:

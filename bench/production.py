@@ -1,0 +1,158 @@
+"""The site as deployed, on free local ports, for the bench and Lighthouse.
+
+A redis-server of its own; gunicorn with the repo's gunicorn.conf.py, 2 workers and production
+settings (DEBUG off; plain HTTP, so no SSL redirect); a fresh PostgreSQL database on
+DATABASE_URL's server with the demo content plus 500 extra site pages and 500 draft programs.
+Everything is stopped and the database dropped on the way out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.e2e.database import PostgresServer, is_postgres_url  # noqa: E402
+from tests.e2e.processes import free_port  # noqa: E402
+from tests.e2e.redis_server import RedisServer  # noqa: E402
+from tests.e2e.smtp_sink import SmtpSink  # noqa: E402
+from tests.e2e.stack import ManageCommand, Stack, new_secret_key, site_env  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+EXTRA_ITEMS = 500
+
+# Every public page there is, by kind: `make bench` and `make lighthouse` grow with the site.
+PUBLIC_PAGES = [
+    "/",
+    "/programs/",
+    "/programs/intensive-outpatient/",
+    "/about/",
+    "/insurance/",
+    "/privacy/",
+    "/bench-page-250/",
+    "/articles/",
+    "/get-help/",
+]
+
+EXTRA_CONTENT = f"""
+from core.models import SitePage
+from programs.models import Program
+SitePage.objects.bulk_create(
+    SitePage(
+        title=f"Bench page {{n}}",
+        slug=f"bench-page-{{n}}",
+        meta_description="A page made up for the benchmark.",
+        body="## A heading\\n\\nA paragraph of made-up text for the benchmark. " * 20,
+    )
+    for n in range({EXTRA_ITEMS})
+)
+Program.objects.bulk_create(
+    Program(
+        name=f"Bench draft program {{n}}",
+        slug=f"bench-draft-{{n}}",
+        level_of_care="iop",
+        summary="A draft made up for the benchmark.",
+        body="Made-up text.",
+        who_it_is_for="Nobody: a benchmark draft.",
+        typical_week="- Nothing",
+        hours_per_week="9 hours",
+        typical_length="8 weeks",
+        setting="on_site",
+        insurance_note="None.",
+        is_published=False,
+    )
+    for n in range({EXTRA_ITEMS})
+)
+"""
+
+
+@dataclass
+class ProductionSite:
+    url: str
+    env: dict[str, str]
+    root: Path
+    stack: Stack
+    redis: RedisServer
+    database: PostgresServer
+    database_name: str
+
+    def count_leads(self) -> int:
+        with (
+            self.database.connect(self.database_name) as connection,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT count(*) FROM admissions_lead")
+            return cursor.fetchone()[0]
+
+    def check_pages_answer(self, paths: list[str]) -> None:
+        """Each page answers 200, and is warm (asked twice, so the cache has it)."""
+        for path in paths:
+            for _ in range(2):
+                response = httpx.get(self.url + path, timeout=10)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}: {self.stack.logs()}")
+            print(f"  {path}: {response.headers.get('X-Page-Cache', 'rendered')}")
+
+
+@contextmanager
+def production_site() -> Iterator[ProductionSite]:
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not is_postgres_url(database_url):
+        database_url = DEFAULT_DATABASE_URL
+    server = PostgresServer(database_url)
+    server.open_session()
+    with tempfile.TemporaryDirectory(prefix="resilience-bench-") as root_name, SmtpSink() as sink:
+        root = Path(root_name)
+        name = server.new_database_name()
+        server.create_database(name)
+        redis = RedisServer(root / "logs").start()
+        stack = None
+        try:
+            web_port = free_port()
+            env = site_env(
+                database_url=server.url_for(name),
+                secret_key=new_secret_key(),
+                static_root=root / "static",
+                media_root=root / "media",
+                site_url=f"http://127.0.0.1:{web_port}",
+                redis_url=redis.url,
+                smtp_port=sink.port,
+                extra={"LOG_LEVEL": "WARNING"},
+            )
+            print("Preparing: migrate, collectstatic, demo content and 500 pages and drafts…")
+            for command in (
+                ("migrate", "--noinput", "--skip-checks"),
+                ("collectstatic", "--noinput", "--skip-checks"),
+                ("seed_demo", "--skip-checks"),
+                ("shell", "-c", EXTRA_CONTENT),
+            ):
+                ManageCommand(*command, env=env, log_path=root / f"{command[0]}.log").finish()
+            stack = Stack(env=env, web_port=web_port, log_dir=root / "logs", web_workers=2)
+            stack.start(worker=False)
+            yield ProductionSite(
+                url=f"http://127.0.0.1:{web_port}",
+                env=env,
+                root=root,
+                stack=stack,
+                redis=redis,
+                database=server,
+                database_name=name,
+            )
+            stack.assert_alive()
+        finally:
+            if stack is not None:
+                stack.stop()
+            if redis.alive:
+                redis.stop()
+            server.drop_database(name)
+            server.close_session()
