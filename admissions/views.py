@@ -20,7 +20,7 @@ from admissions.forms import SLUG, ConsultationRequestForm, form_choices
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.db.outage import DATABASE_UNREACHABLE
-from core.pagecache import Rendered, cached_html
+from core.pagecache import Rendered, cached_html, keep_for_everyone
 
 logger = logging.getLogger(__name__)
 
@@ -45,26 +45,48 @@ def get_help(request):
     # the CSRF and form tokens are theirs, put in after (rendering the form is most of the cost).
     program = request.GET.get("program", "")
     program = program if SLUG.fullmatch(program) else ""
-    try:
-        flood_engaged = flood.engaged_lately()
-    except DATABASE_UNREACHABLE:
-        flood_engaged = False
-    proof_of_work_required = screening.proof_of_work_required(request, flood_engaged=flood_engaged)
-    html = cached_html(
+    proof_of_work_required = _proof_of_work_required_lately(request)
+    blank_form = cached_html(
         f"get-help:{program}:{int(proof_of_work_required)}",
         partial(_blank_form_page, request, program, proof_of_work_required),
     )
-    if html is None:
+    if blank_form is None:
         # Neither the database nor the spool can take a request: say so, with the phone.
         form = ConsultationRequestForm(initial={"form_token": new_form_token()})
         return _form_page(request, form, unavailable=True)
-    html = html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
-    return HttpResponse(html.replace(FORM_TOKEN_PLACEHOLDER, new_form_token()))
+    response = HttpResponse(_with_visitor_tokens(request, blank_form.html))
+    if blank_form.keep and not proof_of_work_required:
+        # The next anonymous visitors get it from the page cache, before the rest of Django.
+        keep_for_everyone(response, blank_form.html, fill=fill_in_visitor_tokens)
+    return response
 
 
 # Stand-ins for the per-visitor tokens in the blank form as it is kept for everyone.
 CSRF_TOKEN_PLACEHOLDER = "csrftokenforthisvisitor"  # noqa: S105 (not a secret)
 FORM_TOKEN_PLACEHOLDER = "formtokenforthisvisitor"  # noqa: S105 (not a secret)
+
+
+def fill_in_visitor_tokens(request, blank_form: str) -> str | None:
+    """The kept blank form with this visitor's tokens, for the page cache; None when this
+    visitor must be asked for a proof of work (another form, rendered by the view)."""
+    if _proof_of_work_required_lately(request):
+        return None
+    return _with_visitor_tokens(request, blank_form)
+
+
+def _proof_of_work_required_lately(request) -> bool:
+    """For showing the form: whether a flood is on as of a few seconds ago (no database read
+    on most views), or this visitor's address is over its limit."""
+    try:
+        flood_engaged = flood.engaged_lately()
+    except DATABASE_UNREACHABLE:
+        flood_engaged = False
+    return screening.proof_of_work_required(request, flood_engaged=flood_engaged)
+
+
+def _with_visitor_tokens(request, blank_form: str) -> str:
+    html = blank_form.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
+    return html.replace(FORM_TOKEN_PLACEHOLDER, new_form_token())
 
 
 def _blank_form_page(request, program: str, proof_of_work_required: bool) -> Rendered | None:

@@ -52,7 +52,7 @@ def silent_server() -> str:
 def redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": url,
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         }

@@ -55,7 +55,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per target")
     parser.add_argument("--post-seconds", type=int, default=10, help="open-loop POST duration")
     parser.add_argument("--posts-only", action="store_true", help="skip the pages and bytes")
+    parser.add_argument("--no-posts", action="store_true", help="skip the consultation POSTs")
+    parser.add_argument("--page", action="append", help="only this page (and the floor)")
     args = parser.parse_args()
+    targets = args.page or TARGETS
 
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -67,19 +70,22 @@ def main() -> int:
         try:
             site = production.url
             floor_url = f"http://127.0.0.1:{floor_port}/"
-            production.check_pages_answer(TARGETS)
+            production.check_pages_answer(targets)
             if not args.posts_only:
-                _measure_pages(wrk, site, floor_url, rounds=args.rounds, seconds=args.seconds)
+                _measure_pages(
+                    wrk, site, floor_url, targets, rounds=args.rounds, seconds=args.seconds
+                )
                 print()
-            healthy = _open_loop_posts(site, seconds=args.post_seconds)
-            saturation = _closed_loop_posts(site, seconds=args.post_seconds)
-            production.redis.stop()
-            redis_down = _open_loop_posts(site, seconds=args.post_seconds)
-            _print_posts(healthy, redis_down, saturation, production.count_leads())
+            if not args.no_posts:
+                healthy = _open_loop_posts(site, seconds=args.post_seconds)
+                saturation = _closed_loop_posts(site, seconds=args.post_seconds)
+                production.redis.stop()
+                redis_down = _open_loop_posts(site, seconds=args.post_seconds)
+                _print_posts(healthy, redis_down, saturation, production.count_leads())
 
             if not args.posts_only:
                 print()
-                _print_sizes(site)
+                _print_sizes(site, targets)
         finally:
             floor.terminate()
     return 0
@@ -125,16 +131,18 @@ class Measure:
         self.errors = errors
 
 
-def _measure_pages(wrk: str, site: str, floor_url: str, *, rounds: int, seconds: int) -> None:
+def _measure_pages(
+    wrk: str, site: str, floor_url: str, targets: list[str], *, rounds: int, seconds: int
+) -> None:
     _run_wrk(wrk, floor_url, seconds=1)  # warm-up
-    for path in TARGETS:
+    for path in targets:
         _run_wrk(wrk, site + path, seconds=1)
     results: dict[str, list[Measure]] = {"floor": []}
-    results.update({path: [] for path in TARGETS})
+    results.update({path: [] for path in targets})
     for round_number in range(1, rounds + 1):
         print(f"Round {round_number} of {rounds}…")
         results["floor"].append(_run_wrk(wrk, floor_url, seconds=seconds))
-        for path in TARGETS:
+        for path in targets:
             results[path].append(_run_wrk(wrk, site + path, seconds=seconds))
     _print_pages(results)
 
@@ -317,12 +325,12 @@ def _print_posts(healthy, redis_down, saturation, stored: int) -> None:
 # --- Bytes -------------------------------------------------------------------------------------
 
 
-def _print_sizes(site: str) -> None:
+def _print_sizes(site: str, targets: list[str]) -> None:
     """Bytes on the wire, as a browser asking for brotli gets them: the HTML, and the HTML with
     every stylesheet, script and icon it loads (images in the content aside)."""
     print(f"{'page':<34}{'HTML (br)':>11}{'uncompressed':>14}{'with CSS, JS (br)':>19}")
     with httpx.Client(base_url=site, timeout=10, headers={"Accept-Encoding": "br"}) as client:
-        for path in TARGETS:
+        for path in targets:
             page = client.get(path)
             html_bytes = page.num_bytes_downloaded
             assets = re.findall(

@@ -9,6 +9,14 @@ ever answered from it.
 
 Each process keeps its own copy of the pages it read, so a hit costs no network round trip.
 
+A page that is the same for everyone but for a few per-visitor values (a form's CSRF and
+one-time tokens) is kept too, with stand-ins for those values: the view marks its response with
+`keep_for_everyone(response, html_with_stand_ins, fill)`; on a hit the middleware sets up
+Django's CSRF token for this visitor, lets `fill(request, html)` put their values in (or decline,
+when this visitor needs another page), and sends it uncompressed for the compression middleware,
+as `no-store` as the view made it. Only the stand-ins' HTML is kept, never a visitor's values or
+cookies.
+
 How fresh: an edit to public content bumps a generation (`forget_public_pages`, on commit), which
 every process reads at least every GENERATION_CHECK_SECONDS, so the next view after that renders
 anew; anything that changes with time alone (a scheduled article) shows within
@@ -33,7 +41,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +59,9 @@ IGNORED_PARAMETERS = frozenset(
 MAX_QUERY_LENGTH = 200
 # Headers of the stored response that belong to one response only.
 NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
+# A page filled in for one visitor is compressed for them alone: fast levels, nearly as small.
+FILLED_BROTLI_QUALITY = 2
+FILLED_GZIP_LEVEL = 1
 
 
 def public_page(view):
@@ -155,27 +168,41 @@ class Rendered:
 
 
 @dataclass(frozen=True)
+class PageForEveryone:
+    html: str  # with stand-ins where each visitor's values go
+    fill: str  # dotted path of fill(request, html) -> str | None
+
+
+def keep_for_everyone(response, html: str, *, fill: Callable[..., str | None]) -> HttpResponse:
+    """Mark the response to an anonymous visitor as `html` with that visitor's values put in by
+    `fill` (a module-level function): the page cache keeps `html` and serves the next anonymous
+    visitors from it, each through `fill`."""
+    response.page_for_everyone = PageForEveryone(html, f"{fill.__module__}.{fill.__qualname__}")
+    return response
+
+
+@dataclass(frozen=True)
 class KeptHtml:
     generation: int
     kept_until: float
     html: str
 
 
-def cached_html(name: str, render: Callable[[], Rendered | None]) -> str | None:
+def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | None:
     """HTML that is the same for every anonymous visitor, kept like a public page (the same
     generation and lifetime, and a copy in this process), for a page that is not: one whose
     per-visitor tokens are put in after. `render` returns None when there is nothing to show."""
     key = f"html:{name}"
     generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
     if kept is not None:
-        return kept.html
+        return Rendered(kept.html)
     rendered = render()
     if rendered is None:
         return None
     if generation is not None and rendered.keep:
         seconds = settings.PAGE_CACHE_SECONDS
         _keep(key, KeptHtml(generation, time.time() + seconds, rendered.html), seconds)
-    return rendered.html
+    return rendered
 
 
 def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | None]:
@@ -212,6 +239,8 @@ class CachedPage:
     body: bytes
     gzip_body: bytes
     brotli_body: bytes
+    # For a page kept for everyone: the dotted path of what puts each visitor's values in.
+    fill: str = ""
 
     @classmethod
     def of(cls, response, generation: int, seconds: int) -> CachedPage:
@@ -220,18 +249,55 @@ class CachedPage:
             generation=generation,
             kept_until=time.time() + seconds,
             status=response.status_code,
-            headers=tuple(
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in NOT_STORED_HEADERS
-            ),
+            headers=_stored_headers(response),
             body=body,
             gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
             brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=11),
         )
 
+    @classmethod
+    def for_everyone(cls, response, generation: int, seconds: int) -> CachedPage:
+        """The stand-ins' HTML, under the headers of the response it was sent with (compressed
+        afresh for each visitor, whose values differ)."""
+        page: PageForEveryone = response.page_for_everyone
+        return cls(
+            generation=generation,
+            kept_until=time.time() + seconds,
+            status=response.status_code,
+            headers=_stored_headers(response),
+            body=page.html.encode(),
+            gzip_body=b"",
+            brotli_body=b"",
+            fill=page.fill,
+        )
+
+    def filled_for(self, request) -> HttpResponse | None:
+        """This page with the visitor's values put in, or None when `fill` declines."""
+        csrf = CsrfViewMiddleware(_no_view)
+        # The visitor's CSRF secret, from their cookie or new, as the full stack would have it.
+        csrf.process_request(request)
+        html = _fill_function(self.fill)(request, self.body.decode())
+        if html is None:
+            return None
+        # Compressed here, for this visitor only: quickly, as the whole page is sent once.
+        encoding, body = _accepted_encoding(request), html.encode()
+        if encoding == "br":
+            body = brotli.compress(body, mode=brotli.MODE_TEXT, quality=FILLED_BROTLI_QUALITY)
+        elif encoding == "gzip":
+            body = gzip.compress(body, compresslevel=FILLED_GZIP_LEVEL, mtime=0)
+        response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        if encoding:
+            response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        response["X-Page-Cache"] = "hit"
+        return csrf.process_response(request, response)  # sets the CSRF cookie if it is new
+
     def response_for(self, request) -> HttpResponse:
-        encoding, body = self._encoded_for(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        encoding = _accepted_encoding(request)
+        body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
         response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
         for name, value in self.headers:
             response[name] = value
@@ -242,17 +308,30 @@ class CachedPage:
         response["X-Page-Cache"] = "hit"
         return response
 
-    def _encoded_for(self, accept_encoding: str) -> tuple[str, bytes]:
-        accepted = {
-            part.split(";")[0].strip().lower()
-            for part in accept_encoding.split(",")
-            if not part.strip().endswith(";q=0")
-        }
-        if "br" in accepted:
-            return "br", self.brotli_body
-        if "gzip" in accepted:
-            return "gzip", self.gzip_body
-        return "", self.body
+
+def _accepted_encoding(request) -> str:
+    """Brotli if the client takes it, else gzip, else none ("")."""
+    accepted = {
+        part.split(";")[0].strip().lower()
+        for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(",")
+        if not part.strip().endswith(";q=0")
+    }
+    return "br" if "br" in accepted else "gzip" if "gzip" in accepted else ""
+
+
+def _stored_headers(response) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS
+    )
+
+
+@functools.cache
+def _fill_function(path: str) -> Callable[..., str | None]:
+    return import_string(path)
+
+
+def _no_view(request):  # CsrfViewMiddleware wants one; only its request and response hooks run
+    raise AssertionError("not called")
 
 
 class PageCacheMiddleware:
@@ -271,10 +350,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
         generation, page = _find(key)
         if page is not None:
-            return page.response_for(request)
+            if not page.fill:
+                return page.response_for(request)
+            if (response := page.filled_for(request)) is not None:
+                return response
         response = self.get_response(request)
-        if generation is not None and request.method == "GET" and _may_keep(response):
+        if generation is None or request.method != "GET":
+            return response
+        if _may_keep(response):
             _keep(key, CachedPage.of(response, generation, self.seconds), self.seconds)
+        elif response.status_code == 200 and hasattr(response, "page_for_everyone"):
+            _keep(key, CachedPage.for_everyone(response, generation, self.seconds), self.seconds)
         return response
 
     def _key_for(self, request) -> str | None:

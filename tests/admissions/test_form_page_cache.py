@@ -2,17 +2,23 @@
 and each visitor gets it with tokens of their own: a form page served so is sent as any other,
 and is never stored by a browser or proxy."""
 
+import gzip
 import re
 import time
 
+import brotli
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from admissions import flood
+from admissions import flood, screening
+from admissions.forms import FormChoices
 from admissions.models import Lead
 from admissions.views import CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER
+from core import pagecache
+from core.http import rate_limit_key
+from core.pagecache import CachedPage
 from tests.admissions.conftest import form_data
 from tests.admissions.factories import LeadFactory
 from tests.programs.factories import ProgramFactory
@@ -123,3 +129,123 @@ def test_from_the_view_after_a_flood_opens_the_form_asks_for_a_proof_of_work(
         assert flood.note_new_lead(timezone.now()) is not None
 
     assert "altcha" in Client().get("/get-help/").content.decode()
+
+
+# --- Served by the page cache, before the rest of Django -----------------------------------------
+
+
+def test_the_next_anonymous_visitor_gets_the_form_from_the_page_cache():
+    Client().get("/get-help/")
+
+    response = Client().get("/get-help/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert 'id="consultation-form"' in response.content.decode()
+
+
+def test_a_form_from_the_page_cache_carries_the_visitor_s_own_tokens_and_new_csrf_cookie():
+    first = Client().get("/get-help/")
+
+    response = Client().get("/get-help/")
+
+    html = response.content.decode()
+    assert CSRF_TOKEN_PLACEHOLDER not in html and FORM_TOKEN_PLACEHOLDER not in html
+    assert tokens(html)[0] != tokens(first.content.decode())[0]
+    assert tokens(html)[1] != tokens(first.content.decode())[1]
+    assert response.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    assert response.cookies["csrftoken"]["httponly"]
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_visitor_with_a_csrf_cookie_keeps_it_when_the_form_comes_from_the_page_cache():
+    browser = Client(enforce_csrf_checks=True)
+    secret = browser.get("/get-help/").cookies["csrftoken"].value
+
+    page = browser.get("/get-help/")
+
+    assert page["X-Page-Cache"] == "hit"
+    assert browser.cookies["csrftoken"].value == secret
+
+
+def test_a_form_from_the_page_cache_is_sent_with_its_tokens_and_the_lead_is_stored():
+    Client().get("/get-help/")
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/get-help/")
+    assert page["X-Page-Cache"] == "hit"
+    csrf, form_token = tokens(page.content.decode())
+
+    with time_machine.travel(time.time() + 60):
+        response = browser.post(
+            "/get-help/", form_data(form_token=form_token, csrfmiddlewaretoken=csrf)
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Lead.objects.count() == 1
+
+
+def test_a_form_token_from_the_page_cache_is_used_up_once_like_any_other():
+    Client().get("/get-help/")
+    browser = Client()
+    csrf, form_token = tokens(browser.get("/get-help/").content.decode())
+    data = form_data(form_token=form_token, csrfmiddlewaretoken=csrf)
+
+    with time_machine.travel(time.time() + 60):
+        browser.post("/get-help/", data)
+        browser.post("/get-help/", data)
+
+    assert Lead.objects.count() == 1
+
+
+def test_an_address_over_its_limit_is_asked_for_a_proof_of_work_even_when_the_form_is_kept():
+    Client().get("/get-help/")
+    assert Client().get("/get-help/")["X-Page-Cache"] == "hit"
+    for _ in range(screening.ADDRESS_LIMIT.limit + 1):
+        screening.ADDRESS_LIMIT.hit(rate_limit_key("203.0.113.9"))
+
+    over_limit = Client(REMOTE_ADDR="203.0.113.9").get("/get-help/")
+
+    assert "altcha" in over_limit.content.decode()
+    assert "X-Page-Cache" not in over_limit
+    assert "altcha" not in Client().get("/get-help/").content.decode()
+
+
+def test_no_visitor_s_tokens_or_cookie_are_kept_with_the_form():
+    first = Client().get("/get-help/")
+    csrf, form_token = tokens(first.content.decode())
+
+    kept = [value for value in _kept_values() if isinstance(value, CachedPage) and value.fill]
+
+    assert kept, "the form is kept for the next visitors"
+    for page in kept:
+        assert csrf.encode() not in page.body and form_token.encode() not in page.body
+        assert not any(name.lower() == "set-cookie" for name, _ in page.headers)
+        assert first.cookies["csrftoken"].value not in str(page.headers)
+
+
+def test_a_form_made_while_the_database_was_down_is_not_kept_for_everyone(monkeypatch):
+    last_known = FormChoices(programs=[], carriers=[], from_database=False)
+    monkeypatch.setattr("admissions.views.form_choices", lambda: last_known)
+    monkeypatch.setattr("admissions.spool.can_keep_requests", lambda: True)
+    assert Client().get("/get-help/").status_code == 200
+
+    assert "X-Page-Cache" not in Client().get("/get-help/")
+
+
+def _kept_values():
+    return list(pagecache._this_process.entries.values())
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding", "decompress"),
+    [("gzip, deflate, br, zstd", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress)],
+)
+def test_a_form_from_the_page_cache_is_sent_compressed(accept_encoding, encoding, decompress):
+    Client().get("/get-help/")
+
+    response = Client(HTTP_ACCEPT_ENCODING=accept_encoding).get("/get-help/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in response["Vary"]
+    html = decompress(response.content).decode()
+    assert 'id="consultation-form"' in html and FORM_TOKEN_PLACEHOLDER not in html

@@ -45,7 +45,7 @@ def redis_down(request, settings):
         url = request.getfixturevalue("silent_server")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": url,
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         }

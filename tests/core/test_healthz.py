@@ -26,7 +26,7 @@ def test_healthz_reports_database_and_cache(client):
 def test_a_broken_cache_degrades_but_does_not_fail_the_health_check(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": UNREACHABLE_REDIS,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils.cache import patch_cache_control
 
 from center.models import CenterProfile
@@ -169,11 +169,17 @@ def test_other_parameters_are_pages_of_their_own(client):
     assert "X-Page-Cache" not in client.get("/programs/?page=3")
 
 
-def test_the_form_its_thank_you_page_and_admin_are_never_stored(client):
+def test_the_form_its_thank_you_page_and_admin_are_never_stored_by_a_browser_or_proxy(client):
     for path in ["/get-help/", "/get-help/thanks/", f"/{settings.ADMIN_URL}login/"]:
-        first = client.get(path)
-        assert "no-store" in first["Cache-Control"], path
-        assert "X-Page-Cache" not in client.get(path), path
+        for response in (client.get(path), Client().get(path)):
+            assert "no-store" in response["Cache-Control"], path
+            assert "private" in response["Cache-Control"], path
+
+
+def test_the_thank_you_page_and_admin_are_never_kept(client):
+    for path in ["/get-help/thanks/", f"/{settings.ADMIN_URL}login/"]:
+        client.get(path)
+        assert "X-Page-Cache" not in Client().get(path), path
 
 
 def test_a_missing_page_is_not_kept(client):

@@ -79,7 +79,7 @@ def test_redis_url_switches_on_the_shared_cache_and_real_workers():
         print_settings=("CACHES", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"),
     )
     assert process.returncode == 0, process.stderr
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "core.cache.KeptClientRedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False

@@ -1,0 +1,79 @@
+"""Queueing a follow-up from a web request: over a connection the process keeps, never one per
+request, and never stuck on a broker that went away."""
+
+import pytest
+import redis
+
+from admissions.tasks import follow_up_lead
+from core import queueing
+from resilience.celery import app as celery_app
+from tests.admissions.broker import using_broker
+from tests.e2e.redis_server import RedisServer, redis_server_available
+
+QUEUE = celery_app.conf.task_default_queue
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A redis-server of the test's own (it may be stopped), as the broker tasks go to."""
+    if not redis_server_available():
+        pytest.skip("needs redis-server on the PATH")
+    server = RedisServer(tmp_path).start()
+    try:
+        with using_broker(server.url):
+            yield server
+    finally:
+        if server.alive:
+            server.stop()
+
+
+def _client(server: RedisServer) -> redis.Redis:
+    return redis.Redis(port=server.port)
+
+
+def _connections_received(server: RedisServer) -> int:
+    with _client(server) as client:
+        return client.info("stats")["total_connections_received"]
+
+
+def _queued(server: RedisServer) -> int:
+    with _client(server) as client:
+        return client.llen(QUEUE)
+
+
+def test_many_follow_ups_are_queued_over_one_kept_connection(broker):
+    assert queueing.publish_quickly(follow_up_lead, 1) is True
+    before = _connections_received(broker)
+
+    for lead_id in range(2, 22):
+        assert queueing.publish_quickly(follow_up_lead, lead_id) is True
+
+    # The only new connection is the one that asked.
+    assert _connections_received(broker) - before == 1
+    assert _queued(broker) == 21
+
+
+def test_the_first_follow_up_after_redis_restarted_is_queued(broker):
+    assert queueing.publish_quickly(follow_up_lead, 1) is True
+    broker.kill()  # the kept connection now leads nowhere
+    broker.start()
+
+    assert queueing.publish_quickly(follow_up_lead, 2) is True
+    assert _queued(broker) == 1  # the restarted Redis lost the first; the second arrived
+
+
+def test_with_redis_stopped_nothing_is_queued_and_nothing_raises(broker):
+    assert queueing.publish_quickly(follow_up_lead, 1) is True
+    broker.stop()
+
+    assert queueing.publish_quickly(follow_up_lead, 2) is False
+    assert queueing.publish_quickly(follow_up_lead, 3) is False
+
+
+def test_once_redis_is_back_follow_ups_are_queued_again(broker):
+    broker.stop()
+    assert queueing.publish_quickly(follow_up_lead, 1) is False
+    broker.start()
+
+    assert queueing.publish_quickly(follow_up_lead, 2) is True
+    assert _queued(broker) == 1
