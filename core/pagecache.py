@@ -285,19 +285,15 @@ class CachedPage:
             body = brotli.compress(body, mode=brotli.MODE_TEXT, quality=FILLED_BROTLI_QUALITY)
         elif encoding == "gzip":
             body = gzip.compress(body, compresslevel=FILLED_GZIP_LEVEL, mtime=0)
-        response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
-        for name, value in self.headers:
-            response[name] = value
-        if encoding:
-            response["Content-Encoding"] = encoding
-        response["Content-Length"] = str(len(body))
-        patch_vary_headers(response, ["Accept-Encoding"])
-        response["X-Page-Cache"] = "hit"
+        response = self._response(request, encoding, body)
         return csrf.process_response(request, response)  # sets the CSRF cookie if it is new
 
     def response_for(self, request) -> HttpResponse:
         encoding = _accepted_encoding(request)
         body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
+        return self._response(request, encoding, body)
+
+    def _response(self, request, encoding: str, body: bytes) -> HttpResponse:
         response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
         for name, value in self.headers:
             response[name] = value
