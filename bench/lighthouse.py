@@ -84,6 +84,23 @@ def _report_name(path: str) -> str:
 
 
 def _run_lighthouse(url: str, output: Path) -> dict:
+    """One report; run again once when Lighthouse itself fails to record the page load
+    (NO_NAVSTART and the like happen now and then with headless Chromium)."""
+    for attempt in (1, 2):
+        try:
+            return _lighthouse_report(url, output)
+        except (subprocess.CalledProcessError, LighthouseError):
+            if attempt == 2:
+                raise
+            print(f"  Lighthouse failed on {url}; once more", flush=True)
+    raise AssertionError("unreachable")
+
+
+class LighthouseError(Exception):
+    pass
+
+
+def _lighthouse_report(url: str, output: Path) -> dict:
     subprocess.run(  # noqa: S603 (our own command line)
         [
             str(LIGHTHOUSE),
@@ -106,7 +123,7 @@ def _run_lighthouse(url: str, output: Path) -> dict:
     )
     report = json.loads(output.read_text())
     if report.get("runtimeError"):
-        raise SystemExit(f"Lighthouse could not run on {url}: {report['runtimeError']}")
+        raise LighthouseError(f"Lighthouse could not run on {url}: {report['runtimeError']}")
     return report
 
 
