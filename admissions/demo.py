@@ -162,10 +162,16 @@ class Step:
     after: timedelta
     action: Callable  # (lead, by, now) -> anything
     by: str = DEMO_STAFF
+    takes_the_lead: bool = False
 
 
 def take(after: timedelta, by: str = DEMO_STAFF) -> Step:
-    return Step(after, lambda lead, user, now: triage.assign_lead(lead, to=user, by=user), by)
+    return Step(
+        after,
+        lambda lead, user, now: triage.assign_lead(lead, to=user, by=user),
+        by,
+        takes_the_lead=True,
+    )
 
 
 def call(after: timedelta, outcome: str, note: str = "", by: str = DEMO_STAFF) -> Step:
@@ -551,11 +557,21 @@ def _make_lead(demo: DemoLead, users: dict, now: datetime) -> None:
     )
     # Closed at intake (suspected spam): then, not now.
     Lead.objects.filter(pk=lead.pk, closed_at__isnull=False).update(closed_at=received_at)
+    steps = list(demo.steps)
     if lead.in_pipeline:
+        # Whoever the demo has take the lead has it before the rota is asked: the rota of the
+        # hour the demo is seeded (the supervisor's, at night) must not decide who may take it.
+        if steps and steps[0].takes_the_lead:
+            taken = steps.pop(0)
+            _as_if_at(
+                lead,
+                received_at + taken.after,
+                lambda: taken.action(lead, users[taken.by], now),
+            )
         # Routed now rather than by the follow-up once this commits, so that the steps below
         # come after it (the follow-up finds it routed and leaves it).
         _as_if_at(lead, received_at + ROUTED_AFTER, lambda: route_lead(lead))
-    for step in demo.steps:
+    for step in steps:
         _as_if_at(
             lead,
             received_at + step.after,

@@ -145,6 +145,22 @@ def test_seeding_again_restores_the_demo_users_and_duplicates_nothing():
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.parametrize("local_time", ["03:00", "12:00", "21:30"])
+def test_the_demo_seeds_the_same_desk_whatever_the_hour(time_machine, local_time):
+    # Reproduced: seeded at night, the rota gave the leads to the supervisor, and the demo's
+    # staff member could not take them ("This lead is a colleague's").
+    time_machine.move_to(
+        timezone.make_aware(datetime.combine(date(2026, 12, 7), time.fromisoformat(local_time)))
+    )
+
+    seed_demo()
+
+    leads = demo_leads_by_key()
+    assert leads["contacted"].assigned_to.username == "demo-staff"
+    assert leads["admitted"].assigned_to.username == "demo-supervisor"
+
+
+@override_settings(DEBUG=True)
 def test_a_dozen_clearly_fake_leads():
     seed_demo()
     leads = list(demo.demo_leads())
