@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 
+from core import signing as quick_signing
+from core.http import cookie_expires
 from core.text import clean_text
 
 COOKIE_NAME = "visit"
@@ -25,6 +27,7 @@ UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_c
 # The longest value kept for each attribution field (the lead's column sizes).
 FIELD_LIMITS = {"landing_page": 500, "referrer": 500, **dict.fromkeys(UTM_PARAMETERS, 200)}
 ATTRIBUTION_FIELDS = tuple(FIELD_LIMITS)
+COMPRESS_ABOVE_CHARACTERS = 200
 
 
 class VisitAttributionMiddleware:
@@ -43,10 +46,15 @@ class VisitAttributionMiddleware:
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
             and not CRAWLER.search(request.META.get("HTTP_USER_AGENT", ""))
         ):
+            # Only what the visit has: usually a landing page and a referrer, too short to be
+            # worth compressing (setting up zlib costs more than the rest of the cookie).
+            visit = {name: value for name, value in visit_attribution(request).items() if value}
+            compress = sum(map(len, visit.values())) > COMPRESS_ABOVE_CHARACTERS
             response.set_cookie(
                 COOKIE_NAME,
-                signing.dumps(visit_attribution(request), salt=_SALT, compress=True),
+                quick_signing.dumps(visit, salt=_SALT, compress=compress),
                 max_age=int(MAX_AGE.total_seconds()),
+                expires=cookie_expires(int(MAX_AGE.total_seconds())),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite="Lax",
@@ -57,11 +65,12 @@ class VisitAttributionMiddleware:
 def visit_attribution(request) -> dict[str, str]:
     referrer = request.META.get("HTTP_REFERER", "")
     # Our own pages as referrer say nothing about how the visit began.
-    if urlsplit(referrer).hostname == request.get_host().split(":")[0]:
+    if referrer and urlsplit(referrer).hostname == request.get_host().split(":")[0]:
         referrer = ""
     values = {"landing_page": request.path, "referrer": referrer}
-    for parameter in UTM_PARAMETERS:
-        values[parameter] = request.GET.get(parameter, "")
+    if request.META.get("QUERY_STRING"):
+        for parameter in UTM_PARAMETERS:
+            values[parameter] = request.GET.get(parameter, "")
     return cleaned(values)
 
 

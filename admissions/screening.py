@@ -26,6 +26,12 @@ def proof_of_work_required(request, *, flood_engaged: bool) -> bool:
     return flood_engaged or ADDRESS_LIMIT.exceeded(visitor(request))
 
 
+def address_over_limit_lately(request) -> bool:
+    """Whether this visitor's address is over its limit, as every web process knew it a second
+    or so ago: for showing the form, without a cache read per view."""
+    return ADDRESS_LIMIT.exceeded_lately(lambda: visitor(request))
+
+
 def screen(request, *, flood_engaged: bool, form_nonce: str = "") -> Screening:
     """Count this request against its address's limit, and say how it should be stored."""
     over_address_limit = not ADDRESS_LIMIT.hit(visitor(request))

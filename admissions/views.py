@@ -4,7 +4,6 @@ from functools import partial
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
 from admissions.forms import SLUG, ConsultationRequestForm, form_choices
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
+from core.csrf import get_token
 from core.db.outage import DATABASE_UNREACHABLE
 from core.pagecache import Rendered, cached_html, keep_for_everyone
 
@@ -54,10 +54,18 @@ def get_help(request):
         # Neither the database nor the spool can take a request: say so, with the phone.
         form = ConsultationRequestForm(initial={"form_token": new_form_token()})
         return _form_page(request, form, unavailable=True)
-    response = HttpResponse(_with_visitor_tokens(request, blank_form.html))
+    html = blank_form.html
+    for stand_in, token in _visitor_tokens(request).items():
+        html = html.replace(stand_in, token)
+    response = HttpResponse(html)
     if blank_form.keep and not proof_of_work_required:
         # The next anonymous visitors get it from the page cache, before the rest of Django.
-        keep_for_everyone(response, blank_form.html, fill=fill_in_visitor_tokens)
+        keep_for_everyone(
+            response,
+            blank_form.html,
+            stand_ins=(CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER),
+            fill=fill_in_visitor_tokens,
+        )
     return response
 
 
@@ -66,27 +74,28 @@ CSRF_TOKEN_PLACEHOLDER = "csrftokenforthisvisitor"  # noqa: S105 (not a secret)
 FORM_TOKEN_PLACEHOLDER = "formtokenforthisvisitor"  # noqa: S105 (not a secret)
 
 
-def fill_in_visitor_tokens(request, blank_form: str) -> str | None:
-    """The kept blank form with this visitor's tokens, for the page cache; None when this
-    visitor must be asked for a proof of work (another form, rendered by the view)."""
+def fill_in_visitor_tokens(request) -> dict[str, str] | None:
+    """This visitor's tokens for the blank form kept by the page cache; None when they must be
+    asked for a proof of work (another form, rendered by the view)."""
     if _proof_of_work_required_lately(request):
         return None
-    return _with_visitor_tokens(request, blank_form)
+    return _visitor_tokens(request)
 
 
 def _proof_of_work_required_lately(request) -> bool:
-    """For showing the form: whether a flood is on as of a few seconds ago (no database read
-    on most views), or this visitor's address is over its limit."""
+    """For showing the form: whether a flood is on, or this visitor's address is over its
+    limit, as every web process knew it a second or so ago (no database or cache read on most
+    views). Storing a request asks the database and the cache themselves."""
     try:
         flood_engaged = flood.engaged_lately()
     except DATABASE_UNREACHABLE:
         flood_engaged = False
-    return screening.proof_of_work_required(request, flood_engaged=flood_engaged)
+    return flood_engaged or screening.address_over_limit_lately(request)
 
 
-def _with_visitor_tokens(request, blank_form: str) -> str:
-    html = blank_form.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
-    return html.replace(FORM_TOKEN_PLACEHOLDER, new_form_token())
+def _visitor_tokens(request) -> dict[str, str]:
+    # core.csrf's token is Django's, drawn faster: this runs for every view of the form.
+    return {CSRF_TOKEN_PLACEHOLDER: get_token(request), FORM_TOKEN_PLACEHOLDER: new_form_token()}
 
 
 def _blank_form_page(request, program: str, proof_of_work_required: bool) -> Rendered | None:

@@ -1,6 +1,9 @@
+import functools
 import ipaddress
+import time
 
 from django.conf import settings
+from django.utils.http import http_date
 
 
 def client_ip(request) -> str:
@@ -46,3 +49,15 @@ def rate_limit_key(address: str) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def cookie_expires(max_age: int) -> str:
+    """The `expires` Django's set_cookie writes for a cookie set now for `max_age` seconds.
+    Written once a second: formatting the date costs as much as the rest of setting a cookie,
+    which pages from the page cache do for each first visit."""
+    return _http_date(int(time.time()) + max_age)
+
+
+@functools.lru_cache(maxsize=8)
+def _http_date(timestamp: int) -> str:
+    return http_date(timestamp)

@@ -11,11 +11,11 @@ Each process keeps its own copy of the pages it read, so a hit costs no network 
 
 A page that is the same for everyone but for a few per-visitor values (a form's CSRF and
 one-time tokens) is kept too, with stand-ins for those values: the view marks its response with
-`keep_for_everyone(response, html_with_stand_ins, fill)`; on a hit the middleware sets up
-Django's CSRF token for this visitor, lets `fill(request, html)` put their values in (or decline,
-when this visitor needs another page), and sends it uncompressed for the compression middleware,
-as `no-store` as the view made it. Only the stand-ins' HTML is kept, never a visitor's values or
-cookies.
+`keep_for_everyone(response, html_with_stand_ins, stand_ins, fill)`. The page is kept in the
+parts between the stand-ins, each compressed once. On a hit the middleware sets up Django's CSRF
+token for this visitor, asks `fill(request)` for their values (it may decline, when this visitor
+needs another page), and splices them between the compressed parts (core.gzip_splice), as
+`no-store` as the view made it. Only the parts are kept, never a visitor's values or cookies.
 
 How fresh: an edit to public content bumps a generation (`forget_public_pages`, on commit), which
 every process reads at least every GENERATION_CHECK_SECONDS, so the next view after that renders
@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import gzip
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -45,6 +46,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 
+from core import gzip_splice
+from core.http import cookie_expires
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
@@ -59,9 +63,8 @@ IGNORED_PARAMETERS = frozenset(
 MAX_QUERY_LENGTH = 200
 # Headers of the stored response that belong to one response only.
 NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
-# A page filled in for one visitor is compressed for them alone: fast levels, nearly as small.
-FILLED_BROTLI_QUALITY = 2
-FILLED_GZIP_LEVEL = 1
+# Part of every key: a process of the next release reads none of the previous one's pages.
+KEY_VERSION = 2
 
 
 def public_page(view):
@@ -170,14 +173,22 @@ class Rendered:
 @dataclass(frozen=True)
 class PageForEveryone:
     html: str  # with stand-ins where each visitor's values go
-    fill: str  # dotted path of fill(request, html) -> str | None
+    stand_ins: tuple[str, ...]
+    fill: str  # dotted path of fill(request) -> dict[stand-in, value] | None
 
 
-def keep_for_everyone(response, html: str, *, fill: Callable[..., str | None]) -> HttpResponse:
-    """Mark the response to an anonymous visitor as `html` with that visitor's values put in by
-    `fill` (a module-level function): the page cache keeps `html` and serves the next anonymous
-    visitors from it, each through `fill`."""
-    response.page_for_everyone = PageForEveryone(html, f"{fill.__module__}.{fill.__qualname__}")
+def keep_for_everyone(
+    response,
+    html: str,
+    *,
+    stand_ins: tuple[str, ...],
+    fill: Callable[..., dict[str, str] | None],
+) -> HttpResponse:
+    """Mark the response to an anonymous visitor as `html` with that visitor's values put in
+    where `stand_ins` are: `fill(request)` (a module-level function) gives them, by stand-in. The
+    page cache keeps `html` and serves the next anonymous visitors from it, each through `fill`."""
+    fill_path = f"{fill.__module__}.{fill.__qualname__}"
+    response.page_for_everyone = PageForEveryone(html, tuple(stand_ins), fill_path)
     return response
 
 
@@ -192,7 +203,7 @@ def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | 
     """HTML that is the same for every anonymous visitor, kept like a public page (the same
     generation and lifetime, and a copy in this process), for a page that is not: one whose
     per-visitor tokens are put in after. `render` returns None when there is nothing to show."""
-    key = f"html:{name}"
+    key = f"html:v{KEY_VERSION}:{name}"
     generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
     if kept is not None:
         return Rendered(kept.html)
@@ -205,7 +216,7 @@ def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | 
     return rendered
 
 
-def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | None]:
+def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | PageWithStandIns | None]:
     """The current generation and what is kept under `key` for it: this process's copy, else
     the shared cache's. The generation is None when the cache cannot be read."""
     try:
@@ -222,7 +233,7 @@ def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | None]:
     return generation, kept
 
 
-def _keep(key: str, kept: KeptHtml | CachedPage, seconds: int) -> None:
+def _keep(key: str, kept: KeptHtml | CachedPage | PageWithStandIns, seconds: int) -> None:
     _this_process.put(key, kept)
     try:
         cache.set(key, kept, seconds)
@@ -232,6 +243,8 @@ def _keep(key: str, kept: KeptHtml | CachedPage, seconds: int) -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
+    """A finished page, the same for every anonymous visitor."""
+
     generation: int
     kept_until: float  # time.time() when it expires, in the shared cache and this process
     status: int
@@ -239,8 +252,6 @@ class CachedPage:
     body: bytes
     gzip_body: bytes
     brotli_body: bytes
-    # For a page kept for everyone: the dotted path of what puts each visitor's values in.
-    fill: str = ""
 
     @classmethod
     def of(cls, response, generation: int, seconds: int) -> CachedPage:
@@ -255,79 +266,131 @@ class CachedPage:
             brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=11),
         )
 
+    def response_for(self, request) -> HttpResponse:
+        encoding = _accepted_encoding(request)
+        body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
+        return _response(request, self.status, self.headers, encoding, body)
+
+
+@dataclass(frozen=True)
+class PageWithStandIns:
+    """A page kept for everyone in the parts between its stand-ins, each compressed once, under
+    the headers of the response it was sent with; each visitor's values go between the parts."""
+
+    generation: int
+    kept_until: float
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    parts: tuple[bytes, ...]
+    compressed_parts: tuple[bytes, ...]  # raw deflate, for core.gzip_splice
+    stand_ins: tuple[str, ...]  # the one between each two parts
+    fill: str  # the dotted path of what gives each visitor's values
+
     @classmethod
-    def for_everyone(cls, response, generation: int, seconds: int) -> CachedPage:
-        """The stand-ins' HTML, under the headers of the response it was sent with (compressed
-        afresh for each visitor, whose values differ)."""
+    def of(cls, response, generation: int, seconds: int) -> PageWithStandIns:
         page: PageForEveryone = response.page_for_everyone
+        pieces = re.split(f"({'|'.join(map(re.escape, page.stand_ins))})", page.html)
+        parts = [piece.encode() for piece in pieces[::2]]
         return cls(
             generation=generation,
             kept_until=time.time() + seconds,
             status=response.status_code,
-            headers=_stored_headers(response),
-            body=page.html.encode(),
-            gzip_body=b"",
-            brotli_body=b"",
+            # Each visitor's CSRF cookie goes with the page.
+            headers=_stored_headers(response, vary_on=("Accept-Encoding", "Cookie")),
+            parts=tuple(parts),
+            compressed_parts=gzip_splice.compress_parts(parts),
+            stand_ins=tuple(pieces[1::2]),
             fill=page.fill,
         )
 
-    def filled_for(self, request) -> HttpResponse | None:
+    def response_for(self, request) -> HttpResponse | None:
         """This page with the visitor's values put in, or None when `fill` declines."""
-        csrf = CsrfViewMiddleware(_no_view)
         # The visitor's CSRF secret, from their cookie or new, as the full stack would have it.
-        csrf.process_request(request)
-        html = _fill_function(self.fill)(request, self.body.decode())
-        if html is None:
+        _csrf_middleware().process_request(request)
+        values = _fill_function(self.fill)(request)
+        if values is None:
             return None
-        # Compressed here, for this visitor only: quickly, as the whole page is sent once.
-        encoding, body = _accepted_encoding(request), html.encode()
-        if encoding == "br":
-            body = brotli.compress(body, mode=brotli.MODE_TEXT, quality=FILLED_BROTLI_QUALITY)
-        elif encoding == "gzip":
-            body = gzip.compress(body, compresslevel=FILLED_GZIP_LEVEL, mtime=0)
-        response = self._response(request, encoding, body)
-        return csrf.process_response(request, response)  # sets the CSRF cookie if it is new
-
-    def response_for(self, request) -> HttpResponse:
-        encoding = _accepted_encoding(request)
-        body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
-        return self._response(request, encoding, body)
-
-    def _response(self, request, encoding: str, body: bytes) -> HttpResponse:
-        response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
-        for name, value in self.headers:
-            response[name] = value
-        if encoding:
-            response["Content-Encoding"] = encoding
-        response["Content-Length"] = str(len(body))
-        patch_vary_headers(response, ["Accept-Encoding"])
-        response["X-Page-Cache"] = "hit"
+        values = [values[stand_in].encode() for stand_in in self.stand_ins]
+        # Brotli streams cannot be spliced: gzip, which every browser takes; a client that takes
+        # no gzip gets the page whole, for the compression middleware around this one.
+        if encoding := _accepted_encoding(request, offered=("gzip",)):
+            body = gzip_splice.splice(self.parts, self.compressed_parts, values)
+        else:
+            body = b"".join(_alternate(self.parts, values))
+        response = _response(request, self.status, self.headers, encoding, body)
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            _set_csrf_cookie(request, response)
         return response
 
 
-def _accepted_encoding(request) -> str:
-    """Brotli if the client takes it, else gzip, else none ("")."""
+def _alternate(parts, values):
+    yield parts[0]
+    for value, part in zip(values, parts[1:], strict=True):
+        yield value
+        yield part
+
+
+def _response(request, status, headers, encoding: str, body: bytes) -> HttpResponse:
+    response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
+    for name, value in headers:
+        response[name] = value
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["Content-Length"] = str(len(body))
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _accepted_encoding(request, offered=("br", "gzip")) -> str:
+    """The first of the `offered` encodings the client takes, else none ("")."""
     accepted = {
         part.split(";")[0].strip().lower()
         for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(",")
         if not part.strip().endswith(";q=0")
     }
-    return "br" if "br" in accepted else "gzip" if "gzip" in accepted else ""
+    return next((encoding for encoding in offered if encoding in accepted), "")
 
 
-def _stored_headers(response) -> tuple[tuple[str, str], ...]:
+def _stored_headers(response, vary_on=("Accept-Encoding",)) -> tuple[tuple[str, str], ...]:
+    """The response's headers as every hit sends them: each hit is sent in the encoding its
+    visitor takes, so it varies on Accept-Encoding too (said here once, not on every hit)."""
+    headers = HttpResponse(headers=response.headers)
+    patch_vary_headers(headers, vary_on)
     return tuple(
-        (name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS
+        (name, value) for name, value in headers.items() if name.lower() not in NOT_STORED_HEADERS
     )
 
 
 @functools.cache
-def _fill_function(path: str) -> Callable[..., str | None]:
+def _fill_function(path: str) -> Callable[..., dict[str, str] | None]:
     return import_string(path)
 
 
 def _no_view(request):  # CsrfViewMiddleware wants one; only its request and response hooks run
     raise AssertionError("not called")
+
+
+@functools.cache
+def _csrf_middleware() -> CsrfViewMiddleware:
+    # It reads the settings when called, not when made: one serves every request.
+    return CsrfViewMiddleware(_no_view)
+
+
+def _set_csrf_cookie(request, response) -> None:
+    """As CsrfViewMiddleware sets (or renews) the CSRF cookie, with its `expires` written once a
+    second; the kept page's Vary already names Cookie."""
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        request.META["CSRF_COOKIE"],
+        max_age=settings.CSRF_COOKIE_AGE,
+        expires=cookie_expires(settings.CSRF_COOKIE_AGE),
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
 
 
 class PageCacheMiddleware:
@@ -345,18 +408,15 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         generation, page = _find(key)
-        if page is not None:
-            if not page.fill:
-                return page.response_for(request)
-            if (response := page.filled_for(request)) is not None:
-                return response
+        if page is not None and (response := page.response_for(request)) is not None:
+            return response
         response = self.get_response(request)
         if generation is None or request.method != "GET":
             return response
         if _may_keep(response):
             _keep(key, CachedPage.of(response, generation, self.seconds), self.seconds)
         elif response.status_code == 200 and hasattr(response, "page_for_everyone"):
-            _keep(key, CachedPage.for_everyone(response, generation, self.seconds), self.seconds)
+            _keep(key, PageWithStandIns.of(response, generation, self.seconds), self.seconds)
         return response
 
     def _key_for(self, request) -> str | None:
@@ -375,7 +435,8 @@ class PageCacheMiddleware:
         if len(query) > MAX_QUERY_LENGTH:
             return None
         # The Host header as sent: a host Django refuses is never rendered, so never kept.
-        return f"page:{request.META.get('HTTP_HOST', '')}:{request.path}?{query}"
+        host = request.META.get("HTTP_HOST", "")
+        return f"page:v{KEY_VERSION}:{host}:{request.path}?{query}"
 
 
 def _may_keep(response) -> bool:

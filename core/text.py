@@ -19,6 +19,10 @@ def normalise_line_breaks(value: str) -> str:
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """`value` without control characters (NUL included, which PostgreSQL refuses to store) and
     without bidirectional overrides; line breaks and tabs are kept in multi-line text."""
+    if value.isprintable():
+        # Neither a control character (Cc) nor a bidirectional one (Cf) is printable: nothing
+        # to take out. Most values are so; this spares looking up each character.
+        return value
     value = normalise_line_breaks(value)
     return "".join(
         char

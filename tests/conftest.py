@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 from core.pagecache import forget_pages_in_this_process
+from core.ratelimit import forget_what_this_process_knows
 
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,10 +34,11 @@ def demo_content(db):
 @pytest.fixture(autouse=True)
 def empty_cache(monkeypatch):
     """Each test starts with an empty cache: rate limits and cached pages don't leak between;
-    nor does the center this process last read."""
+    nor does what this process last read of them, or of the center."""
     cache.clear()
     monkeypatch.setattr("center.profile._last_known_in_this_process", None)
     forget_pages_in_this_process()
+    forget_what_this_process_knows()
     monkeypatch.setattr("admissions.flood._engaged_in_this_process", None)
 
 

@@ -144,3 +144,30 @@ def test_a_request_after_a_visit_with_a_nul_byte_in_its_source_is_stored(client,
     assert response.status_code == 302
     lead = Lead.objects.get()
     assert (lead.utm_source, lead.utm_campaign) == ("spam", "fall")
+
+
+def test_the_cookie_holds_only_what_the_visit_has_and_reads_back_whole(client):
+    client.get("/programs/")
+
+    value = client.cookies[COOKIE_NAME].value
+    assert signing.loads(value, salt="admissions.attribution") == {"landing_page": "/programs/"}
+    assert attribution(client)["landing_page"] == "/programs/"
+    assert attribution(client)["utm_source"] == ""
+
+
+def test_a_long_attribution_is_compressed_in_the_cookie(client):
+    client.get("/programs/?utm_campaign=" + "spring-family-evenings-" * 12)
+
+    value = client.cookies[COOKIE_NAME].value
+    assert value.startswith(".")  # what django.core.signing marks as compressed
+    assert attribution(client)["utm_campaign"].startswith("spring-family-evenings-")
+
+
+def test_the_cookie_expires_when_django_would_have_it_expire(client, time_machine):
+    time_machine.move_to("2026-12-07 03:00:00.250 +00:00", tick=False)
+
+    response = client.get("/programs/")
+
+    cookie = response.cookies[COOKIE_NAME]
+    assert cookie["max-age"] == 12 * 3600
+    assert cookie["expires"] == "Mon, 07 Dec 2026 15:00:00 GMT"
