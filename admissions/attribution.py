@@ -6,7 +6,9 @@ A cookie rather than the session: an anonymous page view then writes nothing to 
 and a request can be taken (and spooled) while the database is unreachable.
 """
 
+import functools
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -46,13 +48,13 @@ class VisitAttributionMiddleware:
             and not request.path.startswith(f"/{settings.ADMIN_URL}")
             and not CRAWLER.search(request.META.get("HTTP_USER_AGENT", ""))
         ):
-            # Only what the visit has: usually a landing page and a referrer, too short to be
-            # worth compressing (setting up zlib costs more than the rest of the cookie).
-            visit = {name: value for name, value in visit_attribution(request).items() if value}
-            compress = sum(map(len, visit.values())) > COMPRESS_ABOVE_CHARACTERS
+            # Only what the visit has: usually a landing page and a referrer.
+            visit = tuple(
+                (name, value) for name, value in visit_attribution(request).items() if value
+            )
             response.set_cookie(
                 COOKIE_NAME,
-                quick_signing.dumps(visit, salt=_SALT, compress=compress),
+                _signed(visit, int(time.time()), settings.SECRET_KEY),
                 max_age=int(MAX_AGE.total_seconds()),
                 expires=cookie_expires(int(MAX_AGE.total_seconds())),
                 secure=settings.SESSION_COOKIE_SECURE,
@@ -60,6 +62,17 @@ class VisitAttributionMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+@functools.lru_cache(maxsize=256)
+def _signed(visit: tuple[tuple[str, str], ...], second: int, key: str) -> str:
+    """The cookie's value, the same for every first visit that lands alike within one second
+    (the signature's timestamp counts seconds): a campaign's visitors do, and are served by one
+    signature (`key`, the SECRET_KEY it is signed under, is part of what is remembered).
+    Compressed only when long enough to gain by it (setting up zlib costs more than the rest of
+    a short cookie)."""
+    compress = sum(len(value) for _, value in visit) > COMPRESS_ABOVE_CHARACTERS
+    return quick_signing.dumps(dict(visit), salt=_SALT, compress=compress)
 
 
 def visit_attribution(request) -> dict[str, str]:

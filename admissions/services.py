@@ -169,7 +169,9 @@ def intake_id_for(request: ConsultationRequest, form_nonce: str | None) -> str:
 
 
 def lead_already_received(intake_id: str) -> Lead | None:
-    return Lead.objects.filter(intake_id=intake_id).first()
+    # Asked on every request and almost always answered "no": the id alone, then the lead.
+    pk = Lead.objects.filter(intake_id=intake_id).values_list("pk", flat=True).first()
+    return Lead.objects.get(pk=pk) if pk else None
 
 
 def receive_consultation_request(
@@ -242,11 +244,12 @@ def receive_consultation_request(
             lead.form_nonce_use = uses + 1
         try:
             with transaction.atomic():
-                lead.duplicate_of = (
+                lead.duplicate_of_id = (
                     Lead.objects.recent_with_contact_details(
                         phone=lead.phone, email=lead.email, since=now - DUPLICATE_WINDOW
                     )
                     .order_by("-created_at")
+                    .values_list("pk", flat=True)
                     .first()
                 )
                 _insert_keeping_the_request(lead)

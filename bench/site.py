@@ -79,6 +79,8 @@ def main() -> int:
                     wrk, site, floor_url, targets, rounds=args.rounds, seconds=args.seconds
                 )
                 print()
+                # Measured now, as served with Redis up (the POSTs below stop it).
+                sizes = _page_sizes(site, targets)
             if not args.no_posts:
                 healthy = _open_loop_posts(site, seconds=args.post_seconds)
                 saturation = _closed_loop_posts(site, seconds=args.post_seconds)
@@ -88,7 +90,7 @@ def main() -> int:
 
             if not args.posts_only:
                 print()
-                _print_sizes(site, targets)
+                _print_sizes(sizes)
         finally:
             floor.terminate()
     return 0
@@ -365,22 +367,29 @@ def _print_posts(healthy, redis_down, saturation, stored: int) -> None:
 # --- Bytes -------------------------------------------------------------------------------------
 
 
-def _print_sizes(site: str, targets: list[str]) -> None:
+def _page_sizes(site: str, targets: list[str]) -> list[tuple[str, int, str, int, int]]:
     """Bytes on the wire, as a browser gets them (it takes brotli and gzip): the HTML, and the
     HTML with every stylesheet, script and icon it loads (images in the content aside)."""
-    print(f"{'page':<34}{'HTML':>7}{'as':>6}{'uncompressed':>14}{'with CSS, JS':>14}")
+    sizes = []
     accept = {"Accept-Encoding": "gzip, deflate, br"}
     with httpx.Client(base_url=site, timeout=10, headers=accept) as client:
         for path in targets:
             page = client.get(path)
-            html_bytes = page.num_bytes_downloaded
-            encoding = page.headers.get("Content-Encoding", "none")
             assets = re.findall(
                 r'<(?:link rel="(?:stylesheet|icon)"|script) [^>]*?(?:href|src)="(/[^"]+)"',
                 page.text,
             )
+            html_bytes = page.num_bytes_downloaded
             total = html_bytes + sum(client.get(asset).num_bytes_downloaded for asset in assets)
-            print(f"{path:<34}{html_bytes:>7,}{encoding:>6}{len(page.content):>14,}{total:>14,}")
+            encoding = page.headers.get("Content-Encoding", "none")
+            sizes.append((path, html_bytes, encoding, len(page.content), total))
+    return sizes
+
+
+def _print_sizes(sizes: list[tuple[str, int, str, int, int]]) -> None:
+    print(f"{'page':<34}{'HTML':>7}{'as':>6}{'uncompressed':>14}{'with CSS, JS':>14}")
+    for path, html_bytes, encoding, uncompressed, total in sizes:
+        print(f"{path:<34}{html_bytes:>7,}{encoding:>6}{uncompressed:>14,}{total:>14,}")
 
 
 if __name__ == "__main__":

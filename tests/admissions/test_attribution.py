@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import signing
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from admissions.attribution import COOKIE_NAME, attribution_from_request
@@ -171,3 +171,19 @@ def test_the_cookie_expires_when_django_would_have_it_expire(client, time_machin
     cookie = response.cookies[COOKIE_NAME]
     assert cookie["max-age"] == 12 * 3600
     assert cookie["expires"] == "Mon, 07 Dec 2026 15:00:00 GMT"
+
+
+def test_visits_that_land_alike_in_the_same_second_share_one_signature(time_machine, settings):
+    time_machine.move_to("2026-12-07 03:00:00 +00:00", tick=False)
+    first, second, elsewhere = Client(), Client(), Client()
+    for browser in (first, second):
+        browser.get("/programs/?utm_source=radio")
+    elsewhere.get("/about/?utm_source=radio")
+
+    assert first.cookies[COOKIE_NAME].value == second.cookies[COOKIE_NAME].value
+    assert elsewhere.cookies[COOKIE_NAME].value != first.cookies[COOKIE_NAME].value
+
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" * 2
+    after_rotation = Client()
+    after_rotation.get("/programs/?utm_source=radio")
+    assert attribution(after_rotation)["utm_source"] == "radio"
