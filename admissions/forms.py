@@ -30,6 +30,7 @@ from admissions.services import ConsultationRequest
 from center.models import InsuranceCarrier
 from core.db.outage import DATABASE_UNREACHABLE
 from core.forms import MultilineCharField
+from core.pagecache import cached_value
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,17 @@ def form_choices() -> FormChoices:
         return replace(_last_known_choices, from_database=False)
     _last_known_choices = choices
     return choices
+
+
+def form_choices_kept() -> FormChoices:
+    """form_choices(), kept for every web process like the form page that offered them (an
+    edit to the programs or insurers shows at once): a request is checked against the lists it
+    was offered, without reading them again."""
+    return cached_value("consultation-form-choices", form_choices, keep=_from_database)
+
+
+def _from_database(choices: FormChoices) -> bool:
+    return choices.from_database
 
 
 class ProgramChoiceField(forms.ChoiceField):

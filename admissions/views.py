@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admissions import flood, screening, services, spool
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.forms import SLUG, ConsultationRequestForm, form_choices
+from admissions.forms import SLUG, ConsultationRequestForm, form_choices, form_choices_kept
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.csrf import get_token
@@ -118,7 +118,7 @@ def _blank_form_page(request, program: str, proof_of_work_required: bool) -> Ren
 
 
 def _receive(request):
-    form = ConsultationRequestForm(request.POST, choices=form_choices())
+    form = ConsultationRequestForm(request.POST, choices=form_choices_kept())
     if not form.is_valid():
         return _form_page(request, form)
 

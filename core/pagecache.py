@@ -34,6 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import brotli
@@ -50,6 +51,7 @@ from core import gzip_splice
 from core.http import cookie_expires
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 GENERATION_KEY = "pages:generation"
 # How often each process looks whether an edit has bumped the generation.
@@ -193,30 +195,36 @@ def keep_for_everyone(
 
 
 @dataclass(frozen=True)
-class KeptHtml:
+class KeptValue:
     generation: int
     kept_until: float
-    html: str
+    value: object
+
+
+def cached_value(name: str, compute: Callable[[], T], *, keep: Callable[[T], bool]) -> T:
+    """What `compute` gives, the same for every anonymous visitor, kept like a public page (the
+    same generation and lifetime, and a copy in this process) when `keep` says it may be."""
+    key = f"value:v{KEY_VERSION}:{name}"
+    generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
+    if kept is not None:
+        return kept.value
+    value = compute()
+    if generation is not None and keep(value):
+        seconds = settings.PAGE_CACHE_SECONDS
+        _keep(key, KeptValue(generation, time.time() + seconds, value), seconds)
+    return value
 
 
 def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | None:
-    """HTML that is the same for every anonymous visitor, kept like a public page (the same
-    generation and lifetime, and a copy in this process), for a page that is not: one whose
-    per-visitor tokens are put in after. `render` returns None when there is nothing to show."""
-    key = f"html:v{KEY_VERSION}:{name}"
-    generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
-    if kept is not None:
-        return Rendered(kept.html)
-    rendered = render()
-    if rendered is None:
-        return None
-    if generation is not None and rendered.keep:
-        seconds = settings.PAGE_CACHE_SECONDS
-        _keep(key, KeptHtml(generation, time.time() + seconds, rendered.html), seconds)
-    return rendered
+    """HTML that is the same for every anonymous visitor, kept like a public page, for a page
+    that is not: one whose per-visitor tokens are put in after. `render` returns None when
+    there is nothing to show."""
+    return cached_value(
+        f"html:{name}", render, keep=lambda rendered: rendered is not None and rendered.keep
+    )
 
 
-def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | PageWithStandIns | None]:
+def _find(key: str) -> tuple[int | None, KeptValue | CachedPage | PageWithStandIns | None]:
     """The current generation and what is kept under `key` for it: this process's copy, else
     the shared cache's. The generation is None when the cache cannot be read."""
     try:
@@ -233,7 +241,7 @@ def _find(key: str) -> tuple[int | None, KeptHtml | CachedPage | PageWithStandIn
     return generation, kept
 
 
-def _keep(key: str, kept: KeptHtml | CachedPage | PageWithStandIns, seconds: int) -> None:
+def _keep(key: str, kept: KeptValue | CachedPage | PageWithStandIns, seconds: int) -> None:
     _this_process.put(key, kept)
     try:
         cache.set(key, kept, seconds)
