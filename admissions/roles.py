@@ -4,8 +4,8 @@
   move the status, close with an outcome); no export, no delete.
 - Admissions supervisors: the same, plus assign to anyone, export, the dashboard, on-call shifts,
   the audit log and lead history. They also hear about urgent and overdue leads.
-- Marketing: the public content (programs, pages, articles, the center and its people); no
-  access to leads at all.
+- Marketing: the public content (programs, pages, articles and their tags, the center and its
+  people); no access to leads at all.
 
 Nobody deletes a lead from admin, superusers included: removal is retention's job.
 """
@@ -16,7 +16,7 @@ MARKETING_GROUP = "Marketing"
 
 # The apps whose content Marketing edits, every permission of each. Migration 0007 granted the
 # first three; an app added later grants its own in a migration, with grant_app_to_marketing.
-MARKETING_APPS = ("core", "programs", "articles", "center")
+MARKETING_APPS = ("core", "programs", "articles", "center", "taggit")
 
 
 def grant_app_to_marketing(apps, schema_editor, app_label: str) -> None:

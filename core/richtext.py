@@ -5,6 +5,8 @@ so one allow-list decides what markup can ever reach a visitor.
 """
 
 import functools
+import re
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -24,6 +26,7 @@ ALLOWED_TAGS = {
     "h4",
     "h5",
     "hr",
+    "img",
     "li",
     "ol",
     "p",
@@ -40,15 +43,105 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
     "h5": {"id"},
     "th": {"scope"},
 }
-# Images are left out on purpose: an image URL could point at another host, and images need
-# alt text, which the models' own image fields enforce.
+# Images only from the site's own image library (`image:<number>` in Markdown, see
+# LibraryImage): an image from another host would tell it who reads the page, and every image
+# needs its description.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
+IMAGE_REFERENCE_PREFIX = "image:"
+
+
+@dataclass(frozen=True)
+class LibraryImage:
+    """An image of the library as a text shows it: already uploaded, resized and described."""
+
+    number: int
+    url: str  # a path on this site
+    width: int
+    height: int
+    alt: str
+
+
+class _LibraryImages(Treeprocessor):
+    """`![description](image:12)` becomes library image 12, with its size (no layout shift) and
+    its description when the text gives none; any other image is left out."""
+
+    def __init__(self, md, images: dict[int, LibraryImage]):
+        super().__init__(md)
+        self.images = images
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for element in list(parent):
+                if element.tag == "img":
+                    self._show_or_leave_out(parent, element)
+        # An <img> typed as HTML is kept aside by Markdown until the end: left out too.
+        stash = self.md.htmlStash
+        stash.rawHtmlBlocks = [
+            _RAW_IMAGE.sub("", block) if isinstance(block, str) else block
+            for block in stash.rawHtmlBlocks
+        ]
+
+    def _show_or_leave_out(self, parent: Element, element: Element) -> None:
+        image = self.images.get(image_number(element.get("src", "")))
+        if image is None or not image.url.startswith("/") or image.url.startswith("//"):
+            _remove_keeping_tail(parent, element)
+            return
+        alt = (element.get("alt") or "").strip() or image.alt
+        element.attrib.clear()
+        element.set("src", image.url)
+        element.set("alt", alt)
+        element.set("width", str(image.width))
+        element.set("height", str(image.height))
+        element.set("loading", "lazy")
+        element.set("decoding", "async")
+
+
+_RAW_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def _remove_keeping_tail(parent: Element, element: Element) -> None:
+    if element.tail:
+        previous = None
+        for child in parent:
+            if child is element:
+                break
+            previous = child
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+class _LibraryImagesExtension(Extension):
+    def __init__(self, images: dict[int, LibraryImage]):
+        super().__init__()
+        self.images = images
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_LibraryImages(md, self.images), "library_images", 3)
+
+
+def image_number(src: str) -> int | None:
+    """The library image a Markdown image points at (`image:12`), if any."""
+    number = src.strip().removeprefix(IMAGE_REFERENCE_PREFIX)
+    if src.strip().startswith(IMAGE_REFERENCE_PREFIX) and number.isdigit():
+        return int(number)
+    return None
+
+
+def _only_our_images(element: str, attribute: str, value: str) -> str | None:
+    # Behind the Markdown step, the sanitiser's own guard: an image's source is a path here.
+    if element == "img" and attribute == "src" and (not value.startswith("/") or "//" in value):
+        return None
+    return value
 
 
 class _DemoteTopHeadings(Treeprocessor):
@@ -102,17 +195,36 @@ DEEPEST_HEADING = 5
 
 
 @functools.lru_cache(maxsize=512)
-def render_markdown(source: str, *, top_level: int = 2, id_prefix: str = "") -> str:
+def render_markdown(
+    source: str,
+    *,
+    top_level: int = 2,
+    id_prefix: str = "",
+    images: tuple[LibraryImage, ...] = (),
+) -> str:
     """Sanitised HTML. `top_level` is the level of the text's highest heading: 2 for a page's
-    main text, 3 for a text inside a section of a page (then give an `id_prefix`)."""
-    extensions = ["extra", "sane_lists", "toc", _DemoteTopHeadingsExtension()]
+    main text, 3 for a text inside a section of a page (then give an `id_prefix`). `images`
+    are the library images the text may show; any other image is left out."""
+    extensions = [
+        "extra",
+        "sane_lists",
+        "toc",
+        _DemoteTopHeadingsExtension(),
+        _LibraryImagesExtension({image.number: image for image in images}),
+    ]
     if top_level != 2 or id_prefix:
         extensions.append(_NestHeadingsExtension(top_level, id_prefix))
     html = markdown.markdown(source, extensions=extensions, output_format="html")
+    return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    """The one allow-list, for HTML from anywhere (Markdown rendered here, or an import)."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_our_images,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

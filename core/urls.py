@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from core import views
 
@@ -9,11 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots",
-    ),
+    path("robots.txt", views.robots_txt, name="robots"),
     # Keep last: any other top-level address is looked up as a page made in admin.
     path("<slug:slug>/", views.site_page, name="page"),
 ]

@@ -8,25 +8,32 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from articles.models import Article
 from center.profile import Center, center_for, center_for_error_pages
 from center.seo import medical_clinic
 from core.db.outage import is_database_unreachable
 from core.models import SitePage
 from core.pagecache import public_page
+from core.seo import absolute_url
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
+
+
+LATEST_ARTICLES_ON_HOME = 3
 
 
 @public_page
 def home(request):
     context = {
         "programs": Program.objects.published(),
+        "latest_articles": Article.objects.public().newest_first()[:LATEST_ARTICLES_ON_HOME],
         "structured_data": [medical_clinic(center_for(request))],
     }
     return render(request, "core/home.html", context)
@@ -36,6 +43,12 @@ def home(request):
 def site_page(request, slug):
     page = get_object_or_404(SitePage, slug=slug)
     return render(request, "core/site_page.html", {"page": page})
+
+
+@public_page
+def robots_txt(request):
+    context = {"sitemap_url": absolute_url(reverse("django.contrib.sitemaps.views.sitemap"))}
+    return render(request, "robots.txt", context, content_type="text/plain")
 
 
 def favicon(request):

@@ -1,10 +1,14 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from articles.models import Article
 from core.pagecache import public_page
 from core.seo import breadcrumb_list
 from programs.models import Program
 from programs.seo import breadcrumb_trail, faq_page
+
+# The newest articles about a program, listed on its page.
+RELATED_ARTICLES = 3
 
 
 @public_page
@@ -22,6 +26,7 @@ def program_detail(request, slug):
         programs.visible_to(request.user), slug=slug
     )
     faqs = program.faqs.all()
+    articles = Article.objects.public().filter(related_programs=program).newest_first()
     trail = breadcrumb_trail(program)
     structured_data = [breadcrumb_list(trail)]
     if faqs:
@@ -29,6 +34,7 @@ def program_detail(request, slug):
     context = {
         "program": program,
         "faqs": faqs,
+        "articles": articles[:RELATED_ARTICLES],
         "breadcrumbs": trail,
         "structured_data": structured_data,
     }

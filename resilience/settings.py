@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "csp",
     "simple_history",
+    "taggit",
+    "django.contrib.sitemaps",
     "core",
     "center",
     "programs",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "admissions.attribution.VisitAttributionMiddleware",
     # Anonymous GETs of public pages answered here, before the rest of Django (core.pagecache).
     "core.pagecache.PageCacheMiddleware",
+    # A page that finds nothing, at an address an article had: a permanent redirect to it.
+    "articles.middleware.OldAddressRedirectMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PublicRequestSizeLimitMiddleware",

@@ -69,6 +69,17 @@ MARKETING_PERMISSIONS = {
         ("center", "credential"),
         ("center", "person"),
         ("center", "insurancecarrier"),
+        ("articles", "article"),
+        ("articles", "articleimage"),
+        ("articles", "category"),
+        ("articles", "oldaddress"),
+        # What an article's history and the images its text shows are kept in.
+        ("articles", "articlebodyimage"),
+        ("articles", "historicalarticle"),
+        ("articles", "historicalarticle_categories"),
+        ("articles", "historicalarticle_related_programs"),
+        ("taggit", "tag"),
+        ("taggit", "taggeditem"),
     ]
     for action in ("add", "change", "delete", "view")
 }

@@ -22,6 +22,13 @@ def assert_site_error_page(response, *, status: int, heading: str) -> None:
     assert SITE_FOOTER in html  # the site's layout, not a bare page
 
 
+@pytest.fixture(autouse=True)
+def no_old_addresses(monkeypatch):
+    """The one thing a page not found may read: the old addresses of articles, kept in the
+    cache (tests/articles/test_old_addresses.py tests it, with and without the database)."""
+    monkeypatch.setattr("articles.middleware.old_addresses", dict)
+
+
 def browser() -> Client:
     # As in production: CSRF checks on, and exceptions become pages instead of reaching the test.
     return Client(enforce_csrf_checks=True, raise_request_exception=False)

@@ -60,3 +60,14 @@ def test_text_shown_inside_a_section_has_its_headings_one_level_down_with_prefix
         '<h3 id="pay-costs">Costs</h3>\n<h3 id="pay-plans">Plans</h3>\n'
         '<h4 id="pay-rates">Rates</h4>\n<h5 id="pay-detail">Detail</h5>'
     )
+
+
+def test_the_allow_list_drops_script_addresses_hidden_by_tabs_newlines_or_entities():
+    from core.richtext import sanitise
+
+    html = sanitise(
+        '<a href="java\tscript:alert(1)">a</a><a href="java&#9;script:alert(1)">b</a>'
+        '<a href="\njavascript:alert(1)">c</a><a href="jav&#x0A;ascript:alert(1)">d</a>'
+    )
+
+    assert "href" not in html

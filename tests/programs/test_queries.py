@@ -6,6 +6,7 @@ visit began.
 
 import pytest
 
+from tests.articles.factories import ArticleFactory
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,26 +18,31 @@ def no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
-@pytest.mark.parametrize("path", ["/", "/programs/"])
+# The home page also lists the newest articles.
+@pytest.mark.parametrize(("path", "queries"), [("/", 2), ("/programs/", 1)])
 @pytest.mark.parametrize("program_count", [1, 6])
-def test_list_pages_take_one_query_however_many_programs(
-    client, django_assert_num_queries, path, program_count
+def test_list_pages_take_a_fixed_number_of_queries_however_many_programs(
+    client, django_assert_num_queries, path, queries, program_count
 ):
     ProgramFactory.create_batch(program_count)
     client.get("/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
 
 
 @pytest.mark.parametrize("faq_count", [0, 1, 10])
-def test_a_program_page_takes_two_queries_however_many_faqs(
-    client, django_assert_num_queries, faq_count
+@pytest.mark.parametrize("article_count", [0, 5])
+def test_a_program_page_takes_three_queries_however_many_faqs_and_articles(
+    client, django_assert_num_queries, faq_count, article_count
 ):
     program = ProgramFactory()
     ProgramFAQFactory.create_batch(faq_count, program=program)
     ProgramFactory.create_batch(3)
+    for article in ArticleFactory.create_batch(article_count):
+        article.related_programs.add(program)
     client.get("/")
 
-    with django_assert_num_queries(2):
+    # The program, its FAQs, the newest articles about it.
+    with django_assert_num_queries(3):
         assert client.get(f"/programs/{program.slug}/").status_code == 200

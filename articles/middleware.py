@@ -1,0 +1,49 @@
+import logging
+
+from django.db import DatabaseError
+from django.http import HttpResponsePermanentRedirect
+
+from articles.models import Article, OldAddress
+from core.pagecache import cached_value
+
+logger = logging.getLogger(__name__)
+
+
+class OldAddressRedirectMiddleware:
+    """An address that finds nothing, but that an article had (an earlier slug, a page of the
+    old site), answers with a permanent redirect to the article, if visitors may read it.
+
+    The old addresses are kept like a public page (core.pagecache.cached_value), so a page not
+    found costs no query; without the database it is simply not found."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        target = old_addresses().get(request.path)
+        if target is None:
+            return response
+        if query := request.META.get("QUERY_STRING"):
+            target = f"{target}?{query}"
+        return HttpResponsePermanentRedirect(target)
+
+
+def old_addresses() -> dict[str, str]:
+    """Each old address of a public article, with the article's address now."""
+    try:
+        return cached_value("old-addresses", _old_addresses, keep=lambda found: True)
+    except DatabaseError:
+        logger.warning("Old addresses not looked up: the database is unreachable")
+        return {}
+
+
+def _old_addresses() -> dict[str, str]:
+    return {
+        path: Article(slug=slug).get_absolute_url()
+        for path, slug in OldAddress.objects.filter(
+            article__in=Article.objects.public()
+        ).values_list("path", "article__slug")
+    }
