@@ -7,6 +7,7 @@ class MarkdownEditor(forms.Textarea):
     list, a quote, a link or an image of the library, and a button that previews the article in
     the site's own styles (it works without JavaScript too)."""
 
+    # In the app's own templates: the form renderer looks there, not in the project's.
     template_name = "articles/widgets/markdown_editor.html"
 
     # Set by the admin for the article being edited (the preview then shows its saved image).

@@ -1,0 +1,263 @@
+"""Marketing writes, previews, schedules, publishes, corrects and restores articles in admin
+without a developer, and manages the image library; marketing still never reaches a lead."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleImage, State, Status
+from tests.admissions.factories import LeadFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    ArticleImageFactory,
+    CategoryFactory,
+    DraftFactory,
+    ScheduledFactory,
+)
+from tests.center.factories import PersonFactory
+from tests.programs.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/articles/article/"
+
+
+def article_form(**overrides) -> dict:
+    data = {
+        "title": "Sleep in early recovery",
+        "slug": "sleep-in-early-recovery",
+        "summary": "Why sleep is often the first thing to improve, and the last to settle.",
+        "body": "## Why sleep matters\n\nA steady bedtime helps.\n\n> Rest is part of treatment.",
+        "status": Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "author": PersonFactory().pk,
+        "medical_reviewer": "",
+        "reviewed_on": "",
+        "tags": "sleep, recovery",
+        "hero_image_alt": "",
+        "seo_title": "",
+        "meta_description": "",
+        "old_addresses-TOTAL_FORMS": "0",
+        "old_addresses-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def photo() -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("RGB", (2400, 1600), "teal").save(buffer, format="JPEG")
+    return SimpleUploadedFile("room.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_marketing_writes_a_draft_with_its_topics(marketing):
+    category = CategoryFactory()
+    program = ProgramFactory()
+
+    response = marketing.post(
+        f"{ADMIN}add/",
+        article_form(categories=[category.pk], related_programs=[program.pk]),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    article = Article.objects.get(slug="sleep-in-early-recovery")
+    assert article.state == State.DRAFT
+    assert list(article.categories.all()) == [category]
+    assert list(article.related_programs.all()) == [program]
+    assert sorted(tag.name for tag in article.tags.all()) == ["recovery", "sleep"]
+    assert '<h2 id="why-sleep-matters">' in article.body_html
+
+
+def test_marketing_schedules_an_article_for_next_week(marketing):
+    when = timezone.localtime() + timedelta(days=7)
+
+    response = marketing.post(
+        f"{ADMIN}add/",
+        article_form(
+            status=Status.PUBLISHED,
+            publish_at_0=when.strftime("%Y-%m-%d"),
+            publish_at_1=when.strftime("%H:%M:%S"),
+        ),
+    )
+
+    assert response.status_code == 302
+    assert Article.objects.get().state == State.SCHEDULED
+
+
+def test_the_list_shows_state_publish_date_author_and_categories_and_filters_by_state(marketing):
+    category = CategoryFactory(name="Family")
+    ArticleFactory(title="Out now").categories.add(category)
+    ScheduledFactory(title="Next week")
+    DraftFactory(title="Still writing")
+
+    html = marketing.get(ADMIN).content.decode()
+
+    for column in ("State", "Publish at", "Author", "Categories"):
+        assert column in html
+    assert "Family" in html and "Scheduled" in html
+    scheduled_only = marketing.get(f"{ADMIN}?state=scheduled").content.decode()
+    assert "Next week" in scheduled_only
+    assert "Out now" not in scheduled_only and "Still writing" not in scheduled_only
+
+
+def test_publish_now_and_unpublish_from_the_list(marketing):
+    draft, scheduled, public = DraftFactory(), ScheduledFactory(), ArticleFactory()
+
+    marketing.post(
+        ADMIN, {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]}
+    )
+    for article in (draft, scheduled):
+        article.refresh_from_db()
+        assert article.is_public
+
+    marketing.post(ADMIN, {"action": "unpublish", "_selected_action": [public.pk]})
+    public.refresh_from_db()
+    assert public.state == State.DRAFT
+
+
+def test_a_text_naming_an_image_the_library_lacks_is_refused_and_nothing_saved(marketing):
+    response = marketing.post(f"{ADMIN}add/", article_form(body="![A room](image:424242)"))
+
+    assert response.status_code == 200
+    assert "The image library has no image 424242" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_hero_image_needs_its_description(marketing):
+    response = marketing.post(f"{ADMIN}add/", article_form(hero_image=photo()))
+
+    assert "Describe the image for people who cannot see it." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_the_editor_has_buttons_for_markdown_and_a_preview_that_needs_no_script(marketing):
+    image = ArticleImageFactory()
+
+    html = marketing.get(f"{ADMIN}add/").content.decode()
+
+    assert 'role="toolbar" aria-label="Write Markdown"' in html
+    for button in ("Heading", "List", "Quote", "Link", "Insert image"):
+        assert f">{button}</button>" in html
+    assert f'<option value="{image.pk}"' in html
+    assert 'formaction="/admin/articles/article/preview/" formtarget="_blank"' in html
+    assert "js/markdown-editor.js" in html
+
+
+def test_the_preview_shows_the_unsaved_text_in_the_site_s_page_and_saves_nothing(marketing):
+    response = marketing.post(
+        f"{ADMIN}preview/",
+        article_form(body="## Not saved yet\n\n<script>alert(1)</script>Words."),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview." in html and "Not saved" in html
+    assert '<h2 id="not-saved-yet">Not saved yet</h2>' in html
+    assert "<script>alert" not in html
+    assert "site.bundle.css" in html  # the site's own page, not admin's
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert not Article.objects.exists()
+
+
+def test_the_preview_of_a_saved_article_shows_the_edits_not_the_saved_text(marketing):
+    article = ArticleFactory(body="Saved words.")
+
+    html = marketing.post(
+        f"{ADMIN}preview/?article={article.pk}",
+        article_form(slug=article.slug, body="Edited words.", author=article.author.pk),
+    ).content.decode()
+
+    assert "Edited words." in html and "Saved words." not in html
+    article.refresh_from_db()
+    assert article.body == "Saved words."
+
+
+def test_the_preview_is_for_people_who_edit_articles(client):
+    from tests.admissions.factories import AdmissionsStaffFactory
+    from tests.staff_sign_in import sign_in
+
+    sign_in(client, AdmissionsStaffFactory())
+
+    response = client.post(f"{ADMIN}preview/", article_form())
+
+    assert response.status_code == 403
+
+
+def test_an_editor_sees_the_history_and_restores_an_earlier_revision(marketing):
+    article = ArticleFactory(title="First title", body="First words.")
+    marketing.post(
+        f"{ADMIN}{article.pk}/change/",
+        article_form(
+            title="Second title",
+            slug=article.slug,
+            body="Second words.",
+            author=article.author.pk,
+            status=Status.PUBLISHED,
+            publish_at_0=timezone.localtime(article.publish_at).strftime("%Y-%m-%d"),
+            publish_at_1=timezone.localtime(article.publish_at).strftime("%H:%M:%S"),
+        ),
+    )
+    article.refresh_from_db()
+    assert article.title == "Second title"
+
+    history = marketing.get(f"{ADMIN}{article.pk}/history/").content.decode()
+    assert "First title" in history or "Created" in history
+    first = article.history.earliest()
+    form = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
+    assert form.status_code == 200
+    restored = marketing.post(
+        f"{ADMIN}{article.pk}/history/{first.history_id}/",
+        article_form(
+            title=first.title,
+            slug=first.slug,
+            body=first.body,
+            summary=first.summary,
+            author=first.author_id,
+            status=first.status,
+            publish_at_0=timezone.localtime(first.publish_at).strftime("%Y-%m-%d"),
+            publish_at_1=timezone.localtime(first.publish_at).strftime("%H:%M:%S"),
+        ),
+    )
+
+    assert restored.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "First title"
+    assert "First words." in article.body_html
+
+
+def test_an_uploaded_library_image_is_resized_stripped_and_described(marketing):
+    response = marketing.post(
+        "/admin/articles/articleimage/add/",
+        {"image": photo(), "alt_text": "The group room with chairs in a circle"},
+    )
+
+    assert response.status_code == 302
+    image = ArticleImage.objects.get()
+    assert image.image.name.endswith(".webp")
+    assert (image.width, image.height) == (1600, 1067)
+
+
+def test_a_library_image_needs_its_description(marketing):
+    response = marketing.post(
+        "/admin/articles/articleimage/add/", {"image": photo(), "alt_text": ""}
+    )
+
+    assert response.status_code == 200
+    assert not ArticleImage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/admissions/lead/", "/admin/admissions/lead/{lead}/change/", "/admin/admissions/dashboard/"],
+)
+def test_marketing_still_never_reaches_a_lead(marketing, path):
+    lead = LeadFactory()
+
+    response = marketing.get(path.format(lead=lead.pk))
+
+    assert response.status_code in (403, 404)

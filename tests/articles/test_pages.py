@@ -1,0 +1,270 @@
+"""The articles' public pages: the list (newest first, paginated, by category), each article
+with who wrote and reviewed it and what to do next, the feed, the sitemap, and what search
+engines and link previews read."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from articles.views import ARTICLES_PER_PAGE
+from tests.articles.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    DraftFactory,
+    ScheduledFactory,
+)
+from tests.center.factories import PersonFactory
+from tests.programs.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def html_of(path: str) -> str:
+    response = Client().get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def json_ld(html: str) -> list[dict]:
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+# --- The list -------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_the_newest_first_and_pages_through_the_rest():
+    for day in range(ARTICLES_PER_PAGE + 2):
+        ArticleFactory(title=f"Article from day {day}", publish_at=days_ago(day))
+
+    first, second = html_of("/articles/"), html_of("/articles/?page=2")
+
+    assert first.index("Article from day 0") < first.index("Article from day 1")
+    assert f"Article from day {ARTICLES_PER_PAGE}" not in first
+    assert f"Article from day {ARTICLES_PER_PAGE}" in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert Client().get("/articles/?page=9").status_code == 404
+
+
+def test_a_category_lists_its_articles_and_the_topics_lead_to_each_other():
+    groups = CategoryFactory(name="Groups", slug="groups", description="All about groups.")
+    family = CategoryFactory(name="Family", slug="family")
+    ArticleFactory(title="On groups").categories.add(groups)
+    ArticleFactory(title="On family").categories.add(family)
+    CategoryFactory(name="Empty topic")
+
+    html = html_of("/articles/category/groups/")
+
+    assert "On groups" in html and "On family" not in html
+    assert "<h1>Groups</h1>" in html and "All about groups." in html
+    assert 'href="/articles/category/family/"' in html
+    assert "Empty topic" not in html  # no public article in it
+    assert Client().get("/articles/category/nothing-here/").status_code == 404
+
+
+# --- An article -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article():
+    program = ProgramFactory(name="Evening IOP", slug="evening-iop")
+    article = ArticleFactory(
+        title="Peer support in evening groups",
+        summary="What a group gives that a weekly session cannot.",
+        body="## Why groups help\n\n" + "Shared words help. " * 300,
+        author=PersonFactory(name="Jonah Whitcombe", credentials="LMHC", role="Therapist"),
+        medical_reviewer=PersonFactory(name="Harriet Osei", credentials="NP"),
+        reviewed_on=date(2026, 11, 2),
+        publish_at=days_ago(10),
+        seo_title="Peer support in IOP",
+        meta_description="How peer support in an evening IOP group helps recovery.",
+    )
+    article.related_programs.add(program)
+    article.categories.add(CategoryFactory(name="Treatment"))
+    article.tags.add("peer support", "IOP")
+    return article
+
+
+def test_an_article_says_who_wrote_and_reviewed_it_and_how_long_it_takes(article):
+    html = html_of(article.get_absolute_url())
+
+    assert '<h1 id="article-heading">Peer support in evening groups</h1>' in html
+    assert "What a group gives that a weekly session cannot." in html
+    assert "Jonah Whitcombe, LMHC, Therapist" in html
+    assert "Medically reviewed by" in html and "Harriet Osei, NP" in html
+    assert "November 2, 2026" in html
+    assert "5 minutes" in html  # 900 words
+    assert '<h2 id="why-groups-help">Why groups help</h2>' in html
+    assert "Tags: peer support, IOP" in html or "Tags: IOP, peer support" in html
+
+
+def test_an_article_offers_its_programs_the_form_and_the_24_7_phone(article):
+    html = html_of(article.get_absolute_url())
+
+    assert 'href="/programs/evening-iop/"' in html
+    assert 'href="/get-help/?program=evening-iop"' in html
+    assert 'href="tel:+16175550143"' in html
+
+
+def test_an_updated_date_shows_once_the_article_changed_on_a_later_day(time_machine, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    time_machine.move_to("2026-12-07 12:00 -05:00", tick=False)
+    article = ArticleFactory(publish_at=days_ago(0) - timedelta(hours=1))
+    assert "Updated" not in html_of(article.get_absolute_url())
+
+    type(article).objects.filter(pk=article.pk).update(publish_at=days_ago(30))
+
+    assert "Updated" in html_of(article.get_absolute_url())
+
+
+def test_related_articles_share_a_category_and_are_public(article):
+    [category] = article.categories.all()
+    related = ArticleFactory(title="Also about treatment")
+    related.categories.add(category)
+    ArticleFactory(title="About something else")
+    ScheduledFactory(title="Not yet").categories.add(category)
+
+    html = html_of(article.get_absolute_url())
+
+    section = html[html.index("Related articles") :]
+    assert "Also about treatment" in section
+    assert "About something else" not in section and "Not yet" not in section
+
+
+def test_search_engines_and_link_previews_read_the_article(article):
+    html = html_of(article.get_absolute_url())
+    url = f"{settings.SITE_URL}{article.get_absolute_url()}"
+
+    assert "<title>Peer support in IOP · " in html
+    assert (
+        '<meta name="description" content="How peer support in an evening IOP group helps '
+        'recovery.">'
+    ) in html
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="Peer support in IOP">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert "noindex" not in html
+
+
+def test_the_json_ld_is_a_blog_posting_by_the_team_published_by_the_center(article):
+    posting, breadcrumbs = json_ld(html_of(article.get_absolute_url()))
+
+    assert posting["@type"] == "BlogPosting"
+    assert posting["headline"] == "Peer support in evening groups"
+    assert posting["author"] == {
+        "@type": "Person",
+        "name": "Jonah Whitcombe",
+        "jobTitle": "Therapist",
+        "honorificSuffix": "LMHC",
+    }
+    assert posting["mainEntityOfPage"]["reviewedBy"]["name"] == "Harriet Osei"
+    assert posting["mainEntityOfPage"]["lastReviewed"] == "2026-11-02"
+    assert posting["datePublished"].startswith(article.publish_at.date().isoformat())
+    assert posting["dateModified"]
+    assert posting["publisher"]["@type"] == "MedicalClinic"
+    assert posting["publisher"]["telephone"] == "+16175550143"
+    assert posting["articleSection"] == ["Treatment"]
+    assert breadcrumbs["@type"] == "BreadcrumbList"
+    assert [item["name"] for item in breadcrumbs["itemListElement"]] == [
+        "Home",
+        "Articles",
+        "Peer support in evening groups",
+    ]
+
+
+def test_an_article_kept_from_search_engines_says_so():
+    article = ArticleFactory(noindex=True)
+
+    response = Client().get(article.get_absolute_url())
+
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex"
+    assert article.slug not in Client().get("/sitemap.xml").content.decode()
+
+
+# --- Home and program pages -----------------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_latest_three_public_articles():
+    for day in range(4):
+        ArticleFactory(title=f"Home article {day}", publish_at=days_ago(day))
+    DraftFactory(title="Home draft")
+
+    html = html_of("/")
+
+    assert [f"Home article {day}" in html for day in range(4)] == [True, True, True, False]
+    assert "Home draft" not in html
+
+
+def test_a_program_page_lists_its_public_articles():
+    program = ProgramFactory()
+    for factory, title in [(ArticleFactory, "Public one"), (DraftFactory, "Draft one")]:
+        factory(title=title).related_programs.add(program)
+    ArticleFactory(title="Elsewhere")
+
+    html = html_of(program.get_absolute_url())
+
+    assert "Articles about this program" in html
+    assert "Public one" in html
+    assert "Draft one" not in html and "Elsewhere" not in html
+
+
+# --- Feed, sitemap, robots.txt --------------------------------------------------------------------
+
+
+def test_the_feed_is_atom_with_the_public_articles_newest_first():
+    ArticleFactory(title="Older", publish_at=days_ago(3))
+    ArticleFactory(title="Newer", publish_at=days_ago(1))
+    DraftFactory(title="Draft")
+
+    response = Client().get("/articles/feed/")
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+    assert titles == ["Newer", "Older"]
+    entry = next(feed.iter(f"{ATOM}entry"))
+    assert entry.find(f"{ATOM}link").get("href").startswith("http")
+    assert entry.find(f"{ATOM}author/{ATOM}name").text
+
+
+def test_the_sitemap_lists_the_public_pages_with_when_they_changed():
+    public = ArticleFactory()
+    draft = DraftFactory()
+    program = ProgramFactory()
+
+    response = Client().get("/sitemap.xml")
+
+    sitemap = ET.fromstring(response.content)
+    locations = {url.find(f"{SITEMAP}loc").text: url for url in sitemap.iter(f"{SITEMAP}url")}
+    site = settings.SITE_URL
+    for path in ["/", "/programs/", "/articles/", "/about/", "/insurance/", "/privacy/"]:
+        assert f"{site}{path}" in locations, path
+    assert f"{site}{public.get_absolute_url()}" in locations
+    assert f"{site}{program.get_absolute_url()}" in locations
+    assert f"{site}{draft.get_absolute_url()}" not in locations
+    lastmod = locations[f"{site}{public.get_absolute_url()}"].find(f"{SITEMAP}lastmod").text
+    assert lastmod.startswith(timezone.localtime(public.updated_at).date().isoformat())
+
+
+def test_robots_txt_names_the_sitemap():
+    text = Client().get("/robots.txt").content.decode()
+
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
