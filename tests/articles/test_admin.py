@@ -107,9 +107,7 @@ def test_the_list_shows_state_publish_date_author_and_categories_and_filters_by_
 def test_publish_now_and_unpublish_from_the_list(marketing):
     draft, scheduled, public = DraftFactory(), ScheduledFactory(), ArticleFactory()
 
-    marketing.post(
-        ADMIN, {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]}
-    )
+    marketing.post(ADMIN, {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]})
     for article in (draft, scheduled):
         article.refresh_from_db()
         assert article.is_public
@@ -253,7 +251,11 @@ def test_a_library_image_needs_its_description(marketing):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/admissions/lead/", "/admin/admissions/lead/{lead}/change/", "/admin/admissions/dashboard/"],
+    [
+        "/admin/admissions/lead/",
+        "/admin/admissions/lead/{lead}/change/",
+        "/admin/admissions/dashboard/",
+    ],
 )
 def test_marketing_still_never_reaches_a_lead(marketing, path):
     lead = LeadFactory()

@@ -24,7 +24,9 @@ def test_a_published_article_s_old_address_leads_to_the_new_one(django_capture_o
     assert Client().get("/articles/better-name/").status_code == 200
 
 
-def test_every_earlier_address_leads_to_the_latest_with_no_chain(django_capture_on_commit_callbacks):
+def test_every_earlier_address_leads_to_the_latest_with_no_chain(
+    django_capture_on_commit_callbacks,
+):
     article = ArticleFactory(slug="one")
     for slug in ("two", "three"):
         with django_capture_on_commit_callbacks(execute=True):

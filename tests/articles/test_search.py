@@ -28,7 +28,9 @@ def search_page(query: str) -> str:
 
 def test_articles_and_programs_are_found_with_the_words_marked():
     ArticleFactory(title="Sleep after treatment", body="A steady bedtime helps recovery.")
-    ProgramFactory(name="Evening outpatient", body="Groups three evenings a week; bedtime routines.")
+    ProgramFactory(
+        name="Evening outpatient", body="Groups three evenings a week; bedtime routines."
+    )
     ArticleFactory(title="Something else", body="Nothing to see.")
 
     html = search_page("bedtime")

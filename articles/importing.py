@@ -1,0 +1,382 @@
+"""Importing the existing site's articles (`manage.py import_articles`).
+
+Two formats:
+- Markdown (`.md`), with optional front matter between `---` lines (`title:`, `slug:`,
+  `summary:`, `author:`, `reviewer:`, `reviewed_on:`, `categories:`, `tags:`, `publish_at:`,
+  `seo_title:`, `meta_description:`, `redirect_from:`); without a `title:`, the first `# ` heading
+  is the title.
+- Plain text (`.txt`) as the existing site exports it: the site-wide banner line(s) at the top,
+  then the title, then the text. Short, title-like lines are headings (one ending with a colon,
+  after a first heading, a subheading); lines starting with a bullet (•, -, *) make lists; the
+  other lines are paragraphs, the closing call to action with its phone number included.
+
+Both become the Markdown the editor in admin uses, so imported articles are edited like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+
+from articles.models import Article, Category, OldAddress, Status
+from center.models import Person
+
+SUMMARY_LENGTH = 300
+TITLE_LENGTH = 120
+SLUG_LENGTH = 100
+BULLETS = ("•", "-", "*", "–", "·")
+# Words a title leaves in lower case.
+SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or per the to up via vs with".split()
+)
+HEADING_MAX_WORDS = 14
+HEADING_MAX_CHARACTERS = 100
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z“\"]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")
+
+
+class ImportError_(Exception):  # noqa: N818 (ImportError is Python's own)
+    """A file that cannot be imported, with why, for the person running the command."""
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    body: str
+    summary: str = ""
+    slug: str = ""
+    author: str = ""
+    reviewer: str = ""
+    reviewed_on: date | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    publish_at: datetime | None = None
+    seo_title: str = ""
+    meta_description: str = ""
+    redirect_from: str = ""
+
+
+# --- Reading a file -------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ImportError_(f"cannot be read ({error.strerror})") from None
+    if b"\x00" in raw:
+        raise ImportError_("is not text (a binary file)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportError_("is not UTF-8 text: save it as UTF-8 and import it again") from None
+    if not text.strip():
+        raise ImportError_("is empty")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(path: Path, banner_lines: frozenset[str] = frozenset()) -> ParsedArticle:
+    text = read_text(path)
+    if path.suffix.lower() == ".md":
+        return parse_markdown(text)
+    if path.suffix.lower() == ".txt":
+        return parse_plain_text(text, banner_lines)
+    raise ImportError_("is neither .md nor .txt")
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+
+def parse_markdown(text: str) -> ParsedArticle:
+    meta, body = _front_matter(text)
+    title = meta.get("title", "")
+    if not title:
+        match = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.MULTILINE)
+        if match is None:
+            raise ImportError_("has no title (a `title:` line or a first `# ` heading)")
+        title = match.group(1)
+        body = body[: match.start()] + body[match.end() :]
+    body = body.strip() + "\n"
+    return ParsedArticle(
+        title=_title(title),
+        body=body,
+        summary=meta.get("summary", "") or _first_paragraph(body),
+        slug=meta.get("slug", ""),
+        author=meta.get("author", ""),
+        reviewer=meta.get("reviewer", ""),
+        reviewed_on=_date(meta.get("reviewed_on", "")),
+        categories=_list(meta.get("categories", "")),
+        tags=_list(meta.get("tags", "")),
+        publish_at=_datetime(meta.get("publish_at", "")),
+        seo_title=meta.get("seo_title", ""),
+        meta_description=meta.get("meta_description", ""),
+        redirect_from=meta.get("redirect_from", ""),
+    )
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise ImportError_("starts front matter with --- but never ends it")
+    meta = {}
+    for line in text[4:end].splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, separator, value = line.partition(":")
+        if not separator:
+            raise ImportError_(f"has a front matter line without a colon: {line.strip()!r}")
+        meta[key.strip().lower()] = value.strip().strip("\"'")
+    return meta, text[end + 5 :]
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.strip("[]").split(",") if item.strip()]
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    if (parsed := parse_date(value)) is None:
+        raise ImportError_(f"has a date that cannot be read: {value!r} (use 2026-12-31)")
+    return parsed
+
+
+def _datetime(value: str) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value) or (
+        datetime.combine(day, datetime.min.time()) if (day := parse_date(value)) else None
+    )
+    if parsed is None:
+        raise ImportError_(f"has a publish_at that cannot be read: {value!r}")
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+# --- Plain text -----------------------------------------------------------------------------------
+
+
+def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> ParsedArticle:
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line not in banner_lines]
+    # The banner: sentences above the title. A title never ends with a full stop.
+    start = next(
+        (
+            number
+            for number, line in enumerate(lines)
+            if line and not _is_bullet(line) and _looks_like_a_title(line)
+        ),
+        None,
+    )
+    if start is None:
+        raise ImportError_("has no title (a first line that reads like a title)")
+    title = lines[start]
+    blocks: list[str] = []
+    list_items: list[str] = []
+    seen_heading = False
+
+    def end_list():
+        if list_items:
+            blocks.append("\n".join(f"- {_escaped(item)}" for item in list_items))
+            list_items.clear()
+
+    for line in lines[start + 1 :]:
+        if not line:
+            end_list()
+            continue
+        if _is_bullet(line):
+            list_items.append(line.lstrip("".join(BULLETS)).strip())
+            continue
+        end_list()
+        if _looks_like_a_heading(line):
+            level = "###" if line.endswith(":") and seen_heading else "##"
+            blocks.append(f"{level} {_escaped(line.rstrip(':').strip())}")
+            seen_heading = True
+        else:
+            blocks.append(_escaped(line))
+    end_list()
+    body = "\n\n".join(blocks) + "\n"
+    paragraphs = [block for block in blocks if not block.startswith(("#", "- "))]
+    return ParsedArticle(
+        title=_title(title),
+        body=body,
+        summary=_summary(_unescaped(paragraphs[0])) if paragraphs else "",
+    )
+
+
+def _is_bullet(line: str) -> bool:
+    return line.startswith(BULLETS) and len(line) > 1 and line[1] in " \t"
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[A-Za-z][\w’'-]*", line)
+
+
+def _looks_like_a_title(line: str) -> bool:
+    """Short, without a full stop at the end or a sentence break inside."""
+    return (
+        len(line) <= max(TITLE_LENGTH, HEADING_MAX_CHARACTERS)
+        and not line.endswith((".", ",", ";", "!"))
+        and not _SENTENCE_BREAK.search(line)
+        and 0 < len(_words(line)) <= 20
+    )
+
+
+def _looks_like_a_heading(line: str) -> bool:
+    """A title-like line: short, no full stop, and in title case, a question, or without the
+    commas of a sentence ("So, without further ado, let's begin:" is a sentence)."""
+    words = _words(line)
+    if not _looks_like_a_title(line):
+        return False
+    significant = [word for word in words if word.lower() not in SMALL_WORDS]
+    capitalised = sum(word[0].isupper() for word in significant)
+    if bool(significant) and capitalised / len(significant) >= 0.6:
+        return True  # in title case: a heading, however long a title may be
+    if len(line) > HEADING_MAX_CHARACTERS or len(words) > HEADING_MAX_WORDS:
+        return False
+    return line.endswith("?") or "," not in line
+
+
+def _escaped(text: str) -> str:
+    """As Markdown reads it: literally (no *, _, [ or < taken for markup, no list or heading)."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda match: f"{match.group(1)}\\{match.group(2)}", text)
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if len(title) > TITLE_LENGTH:
+        raise ImportError_(f"has a title longer than {TITLE_LENGTH} characters: {title[:60]!r}…")
+    return title
+
+
+def _first_paragraph(markdown_body: str) -> str:
+    for block in markdown_body.split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith(("#", "-", "*", ">", "!", "|", "1.")):
+            return _summary(re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", block))
+    return ""
+
+
+def _summary(paragraph: str) -> str:
+    paragraph = " ".join(paragraph.split())
+    if len(paragraph) <= SUMMARY_LENGTH:
+        return paragraph
+    return paragraph[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# --- Storing -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    publish: bool = False
+    update: bool = False
+    author: str = ""
+    dry_run: bool = False
+
+
+def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> str:
+    """Create or (with --update) update the article; returns what was done: "imported",
+    "updated", "unchanged" or "skipped" (an article with its slug exists)."""
+    slug = (parsed.slug or slugify(parsed.title))[:SLUG_LENGTH].strip("-")
+    if not slug:
+        raise ImportError_("has a title that makes no address (slug)")
+    existing = Article.objects.filter(slug=slug).first()
+    if existing is not None and not options.update:
+        return "skipped"
+    author = _person(parsed.author or options.author, "author")
+    if author is None:
+        raise ImportError_(
+            "has no author: pass --author SLUG, or put `author:` in its front matter"
+        )
+    fields = {
+        "title": parsed.title,
+        "summary": parsed.summary or parsed.title,
+        "body": parsed.body,
+        "author": author,
+        "medical_reviewer": _person(parsed.reviewer, "reviewer"),
+        "reviewed_on": parsed.reviewed_on,
+        "seo_title": parsed.seo_title[:70],
+        "meta_description": parsed.meta_description[:160],
+    }
+    if fields["medical_reviewer"] and not fields["reviewed_on"]:
+        raise ImportError_("names a reviewer without `reviewed_on:`")
+    if options.publish:
+        fields["status"] = Status.PUBLISHED
+        fields["publish_at"] = parsed.publish_at or (
+            existing.publish_at if existing and existing.publish_at else timezone.now()
+        )
+    old_path = _old_path(redirect_from or parsed.redirect_from)
+    if options.dry_run:
+        return "imported" if existing is None else "updated"
+    with transaction.atomic():
+        if existing is None:
+            article = Article(slug=slug, **fields)
+            outcome = "imported"
+        elif _unchanged(existing, fields):
+            article, outcome = existing, "unchanged"
+        else:
+            article = existing
+            for name, value in fields.items():
+                setattr(article, name, value)
+            outcome = "updated"
+        if outcome != "unchanged":
+            article.save()
+        _set_topics(article, parsed)
+        if old_path and old_path != article.get_absolute_url():
+            OldAddress.objects.update_or_create(path=old_path, defaults={"article": article})
+    return outcome
+
+
+def _unchanged(article: Article, fields: dict) -> bool:
+    return all(getattr(article, name) == value for name, value in fields.items())
+
+
+def _person(slug_or_name: str, role: str) -> Person | None:
+    if not slug_or_name:
+        return None
+    person = (
+        Person.objects.filter(slug=slug_or_name).first()
+        or Person.objects.filter(name__iexact=slug_or_name).first()
+    )
+    if person is None:
+        raise ImportError_(f"names an {role} who is not among the people: {slug_or_name!r}")
+    return person
+
+
+def _set_topics(article: Article, parsed: ParsedArticle) -> None:
+    if parsed.categories:
+        categories = [
+            Category.objects.filter(slug=slugify(name)).first()
+            or Category.objects.filter(name__iexact=name).first()
+            or Category.objects.create(name=name, slug=slugify(name)[:80])
+            for name in parsed.categories
+        ]
+        article.categories.add(*categories)
+    if parsed.tags:
+        article.tags.add(*parsed.tags)
+
+
+def _old_path(url: str) -> str:
+    """The path of an address of the old site (the domain moves with the site)."""
+    if not url:
+        return ""
+    path = urlsplit(url.strip()).path
+    if not path.startswith("/") or len(path) > 300:
+        raise ImportError_(f"has an old address that is not a path on the site: {url!r}")
+    return path

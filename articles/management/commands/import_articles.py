@@ -1,0 +1,99 @@
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importing import ImportError_, Options, parse, store
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from Markdown (.md, optional front matter) and plain-text (.txt, as the "
+        "old site exports them) files. Imported articles are drafts unless --publish; an article "
+        "with the same address is left alone unless --update. Files that cannot be imported are "
+        "named and skipped; the command then exits with status 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files, or folders of them")
+        parser.add_argument("--publish", action="store_true", help="publish what is imported")
+        parser.add_argument(
+            "--update", action="store_true", help="overwrite articles with the same address"
+        )
+        parser.add_argument(
+            "--author", default="", help="a person's slug or name, for files that name none"
+        )
+        parser.add_argument(
+            "--redirect-from",
+            default="",
+            metavar="URL",
+            help="the old site's address of the (one) file: it then leads to the new article",
+        )
+        parser.add_argument(
+            "--redirects",
+            type=Path,
+            metavar="CSV",
+            help="a CSV file of `file,old_url` rows: each file's address on the old site",
+        )
+        parser.add_argument(
+            "--banner",
+            action="append",
+            default=[],
+            help="a site-wide line to leave out of .txt files (repeat for several)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="check the files, save nothing")
+
+    def handle(self, *args, **options):
+        files = _files(options["paths"])
+        if options["redirect_from"] and len(files) != 1:
+            raise CommandError("--redirect-from names one old address: give exactly one file.")
+        old_urls = _redirects(options["redirects"]) if options["redirects"] else {}
+        settings = Options(
+            publish=options["publish"],
+            update=options["update"],
+            author=options["author"],
+            dry_run=options["dry_run"],
+        )
+        banner = frozenset(line.strip() for line in options["banner"])
+        outcomes: dict[str, int] = {}
+        failed = []
+        for path in files:
+            old_url = options["redirect_from"] or old_urls.get(path.name, "")
+            try:
+                outcome = store(parse(path, banner), settings, redirect_from=old_url)
+            except ImportError_ as error:
+                failed.append(path)
+                self.stderr.write(f"{path}: {error} (skipped)")
+                continue
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            self.stdout.write(f"{path}: {outcome}")
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+        prefix = "Dry run, nothing saved: " if settings.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{summary or 'nothing imported'}; {len(failed)} failed"
+            f"{' (' + ', '.join(p.name for p in failed) + ')' if failed else ''}."
+        )
+        if failed:
+            raise SystemExit(1)
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".md", ".txt")))
+        else:
+            files.append(path)
+    return files
+
+
+def _redirects(path: Path) -> dict[str, str]:
+    """file name → old address, from a CSV with `file` and `old_url` columns."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise CommandError(f"{path}: cannot be read as a CSV file ({error})") from None
+    if rows and not {"file", "old_url"} <= set(rows[0]):
+        raise CommandError(f"{path}: needs the columns `file` and `old_url`.")
+    return {Path(row["file"]).name: row["old_url"].strip() for row in rows if row.get("file")}
