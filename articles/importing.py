@@ -35,7 +35,8 @@ SLUG_LENGTH = 100
 BULLETS = ("•", "-", "*", "–", "·")
 # Words a title leaves in lower case.
 SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into nor of on or per the to up via vs with".split()
+    {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on"}
+    | {"or", "per", "the", "to", "up", "via", "vs", "with"}
 )
 HEADING_MAX_WORDS = 14
 HEADING_MAX_CHARACTERS = 100
@@ -44,7 +45,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")
 
 
-class ImportError_(Exception):  # noqa: N818 (ImportError is Python's own)
+class ArticleImportError(Exception):
     """A file that cannot be imported, with why, for the person running the command."""
 
 
@@ -72,15 +73,17 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ImportError_(f"cannot be read ({error.strerror})") from None
+        raise ArticleImportError(f"cannot be read ({error.strerror})") from None
     if b"\x00" in raw:
-        raise ImportError_("is not text (a binary file)")
+        raise ArticleImportError("is not text (a binary file)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError_("is not UTF-8 text: save it as UTF-8 and import it again") from None
+        raise ArticleImportError(
+            "is not UTF-8 text: save it as UTF-8 and import it again"
+        ) from None
     if not text.strip():
-        raise ImportError_("is empty")
+        raise ArticleImportError("is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -90,10 +93,10 @@ def parse(path: Path, banner_lines: frozenset[str] = frozenset()) -> ParsedArtic
         return parse_markdown(text)
     if path.suffix.lower() == ".txt":
         return parse_plain_text(text, banner_lines)
-    raise ImportError_("is neither .md nor .txt")
+    raise ArticleImportError("is neither .md nor .txt")
 
 
-# --- Markdown ---------------------------------------------------------------------------------------
+# --- Markdown -------------------------------------------------------------------------------------
 
 
 def parse_markdown(text: str) -> ParsedArticle:
@@ -102,7 +105,7 @@ def parse_markdown(text: str) -> ParsedArticle:
     if not title:
         match = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.MULTILINE)
         if match is None:
-            raise ImportError_("has no title (a `title:` line or a first `# ` heading)")
+            raise ArticleImportError("has no title (a `title:` line or a first `# ` heading)")
         title = match.group(1)
         body = body[: match.start()] + body[match.end() :]
     body = body.strip() + "\n"
@@ -128,14 +131,14 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     end = text.find("\n---\n", 4)
     if end == -1:
-        raise ImportError_("starts front matter with --- but never ends it")
+        raise ArticleImportError("starts front matter with --- but never ends it")
     meta = {}
     for line in text[4:end].splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, separator, value = line.partition(":")
         if not separator:
-            raise ImportError_(f"has a front matter line without a colon: {line.strip()!r}")
+            raise ArticleImportError(f"has a front matter line without a colon: {line.strip()!r}")
         meta[key.strip().lower()] = value.strip().strip("\"'")
     return meta, text[end + 5 :]
 
@@ -148,7 +151,7 @@ def _date(value: str) -> date | None:
     if not value:
         return None
     if (parsed := parse_date(value)) is None:
-        raise ImportError_(f"has a date that cannot be read: {value!r} (use 2026-12-31)")
+        raise ArticleImportError(f"has a date that cannot be read: {value!r} (use 2026-12-31)")
     return parsed
 
 
@@ -159,7 +162,7 @@ def _datetime(value: str) -> datetime | None:
         datetime.combine(day, datetime.min.time()) if (day := parse_date(value)) else None
     )
     if parsed is None:
-        raise ImportError_(f"has a publish_at that cannot be read: {value!r}")
+        raise ArticleImportError(f"has a publish_at that cannot be read: {value!r}")
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -179,7 +182,7 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
         None,
     )
     if start is None:
-        raise ImportError_("has no title (a first line that reads like a title)")
+        raise ArticleImportError("has no title (a first line that reads like a title)")
     title = lines[start]
     blocks: list[str] = []
     list_items: list[str] = []
@@ -260,7 +263,9 @@ def _unescaped(text: str) -> str:
 def _title(title: str) -> str:
     title = " ".join(title.split())
     if len(title) > TITLE_LENGTH:
-        raise ImportError_(f"has a title longer than {TITLE_LENGTH} characters: {title[:60]!r}…")
+        raise ArticleImportError(
+            f"has a title longer than {TITLE_LENGTH} characters: {title[:60]!r}…"
+        )
     return title
 
 
@@ -279,7 +284,7 @@ def _summary(paragraph: str) -> str:
     return paragraph[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-# --- Storing -----------------------------------------------------------------------------------------
+# --- Storing --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -295,13 +300,13 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
     "updated", "unchanged" or "skipped" (an article with its slug exists)."""
     slug = (parsed.slug or slugify(parsed.title))[:SLUG_LENGTH].strip("-")
     if not slug:
-        raise ImportError_("has a title that makes no address (slug)")
+        raise ArticleImportError("has a title that makes no address (slug)")
     existing = Article.objects.filter(slug=slug).first()
     if existing is not None and not options.update:
         return "skipped"
     author = _person(parsed.author or options.author, "author")
     if author is None:
-        raise ImportError_(
+        raise ArticleImportError(
             "has no author: pass --author SLUG, or put `author:` in its front matter"
         )
     fields = {
@@ -315,7 +320,7 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
         "meta_description": parsed.meta_description[:160],
     }
     if fields["medical_reviewer"] and not fields["reviewed_on"]:
-        raise ImportError_("names a reviewer without `reviewed_on:`")
+        raise ArticleImportError("names a reviewer without `reviewed_on:`")
     if options.publish:
         fields["status"] = Status.PUBLISHED
         fields["publish_at"] = parsed.publish_at or (
@@ -355,7 +360,7 @@ def _person(slug_or_name: str, role: str) -> Person | None:
         or Person.objects.filter(name__iexact=slug_or_name).first()
     )
     if person is None:
-        raise ImportError_(f"names an {role} who is not among the people: {slug_or_name!r}")
+        raise ArticleImportError(f"names an {role} who is not among the people: {slug_or_name!r}")
     return person
 
 
@@ -378,5 +383,5 @@ def _old_path(url: str) -> str:
         return ""
     path = urlsplit(url.strip()).path
     if not path.startswith("/") or len(path) > 300:
-        raise ImportError_(f"has an old address that is not a path on the site: {url!r}")
+        raise ArticleImportError(f"has an old address that is not a path on the site: {url!r}")
     return path

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import ImportError_, Options, parse, store
+from articles.importing import ArticleImportError, Options, parse, store
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             old_url = options["redirect_from"] or old_urls.get(path.name, "")
             try:
                 outcome = store(parse(path, banner), settings, redirect_from=old_url)
-            except ImportError_ as error:
+            except ArticleImportError as error:
                 failed.append(path)
                 self.stderr.write(f"{path}: {error} (skipped)")
                 continue
