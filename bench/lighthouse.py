@@ -1,6 +1,6 @@
 """Lighthouse (mobile) on the public site as deployed: the four category scores per page.
 
-    .venv/bin/python bench/lighthouse.py [--pages key]
+    .venv/bin/python bench/lighthouse.py [--pages key] [--page /path/ …]
     make lighthouse          (every public page, one of each kind: CI runs it)
 
 Starts the production stack of bench/production.py (gunicorn, DEBUG off, PostgreSQL, its own
@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,16 +36,23 @@ CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PASS_MARK = 0.95
 
-# The pages a visitor lands on most: the home page, a program page and the form. `make
-# lighthouse` runs every public page the bench measures (one of each kind); `--pages key` these.
-KEY_PAGES = ["/", "/programs/intensive-outpatient/", "/get-help/"]
+# The pages a visitor lands on most: the home page, a program page, an article and the form.
+# `make lighthouse` runs every public page the bench measures (one of each kind); `--pages key`
+# these.
+KEY_PAGES = [
+    "/",
+    "/programs/intensive-outpatient/",
+    "/articles/peer-support-in-intensive-outpatient-treatment/",
+    "/get-help/",
+]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", choices=("all", "key"), default="all")
+    parser.add_argument("--page", action="append", help="only this page (repeat for several)")
     args = parser.parse_args()
-    pages = PUBLIC_PAGES if args.pages == "all" else KEY_PAGES
+    pages = args.page or (PUBLIC_PAGES if args.pages == "all" else KEY_PAGES)
 
     if not Path(CHROMIUM).exists():
         print(f"make lighthouse needs Chromium at {CHROMIUM}: apt-get install -y chromium")
@@ -80,7 +89,7 @@ def _install_lighthouse() -> None:
 
 
 def _report_name(path: str) -> str:
-    return path.strip("/").replace("/", "-") or "home"
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
 
 def _run_lighthouse(url: str, output: Path) -> dict:
@@ -100,7 +109,15 @@ class LighthouseError(Exception):
     pass
 
 
+# Kept out of search engines on purpose (robots.txt and noindex: search results are no page to
+# land on): "is the page crawlable" is the one SEO audit that does not apply to them.
+NOT_FOR_SEARCH_ENGINES = ("/search/",)
+
+
 def _lighthouse_report(url: str, output: Path) -> dict:
+    skipped = ["screenshot-thumbnails", "final-screenshot"]
+    if urlsplit(url).path.startswith(NOT_FOR_SEARCH_ENGINES):
+        skipped.append("is-crawlable")
     subprocess.run(  # noqa: S603 (our own command line)
         [
             str(LIGHTHOUSE),
@@ -114,7 +131,7 @@ def _lighthouse_report(url: str, output: Path) -> dict:
             # Screenshots are most of a report's bytes and count for no score: the reports are
             # kept in the repo, so they stay small.
             "--disable-full-page-screenshot",
-            "--skip-audits=screenshot-thumbnails,final-screenshot",
+            f"--skip-audits={','.join(skipped)}",
             "--quiet",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},

@@ -2,7 +2,8 @@
 
 A redis-server of its own; gunicorn with the repo's gunicorn.conf.py, 2 workers and production
 settings (DEBUG off; plain HTTP, so no SSL redirect); a fresh PostgreSQL database on
-DATABASE_URL's server with the demo content plus 500 extra site pages and 500 draft programs.
+DATABASE_URL's server with the demo content plus 500 extra site pages, 500 draft programs and
+500 published articles.
 Everything is stopped and the database dropped on the way out.
 """
 
@@ -41,8 +42,13 @@ PUBLIC_PAGES = [
     "/privacy/",
     "/bench-page-250/",
     "/articles/",
+    "/articles/category/treatment/",
+    "/articles/peer-support-in-intensive-outpatient-treatment/",
+    "/search/?q=peer+support",
     "/get-help/",
 ]
+# Read by machines, not people: in `make bench`, not in Lighthouse.
+MACHINE_PAGES = ["/articles/feed/", "/sitemap.xml"]
 
 EXTRA_CONTENT = f"""
 from core.models import SitePage
@@ -56,6 +62,22 @@ SitePage.objects.bulk_create(
     )
     for n in range({EXTRA_ITEMS})
 )
+from articles.models import Article, Category
+from center.models import Person
+author = Person.objects.get(slug="jonah-whitcombe")
+treatment = Category.objects.get(slug="treatment")
+for n in range({EXTRA_ITEMS}):
+    article = Article.objects.create(
+        title=f"Bench article {{n}} about evening groups and peer support",
+        slug=f"bench-article-{{n}}",
+        summary="An article made up for the benchmark.",
+        body="## A heading\\n\\nA paragraph of made-up text about peer support. " * 30,
+        author=author,
+        status="published",
+        publish_at=f"2025-{{1 + n % 12:02d}}-{{1 + n % 28:02d}}T12:00:00Z",
+    )
+    article.categories.add(treatment)
+    article.tags.add("bench", f"tag {{n % 20}}")
 Program.objects.bulk_create(
     Program(
         name=f"Bench draft program {{n}}",
@@ -129,7 +151,9 @@ def production_site() -> Iterator[ProductionSite]:
                 smtp_port=sink.port,
                 extra={"LOG_LEVEL": "WARNING"},
             )
-            print("Preparing: migrate, collectstatic, demo content and 500 pages and drafts…")
+            print(
+                "Preparing: migrate, collectstatic, demo content and 500 pages, drafts, articles…"
+            )
             for command in (
                 ("migrate", "--noinput", "--skip-checks"),
                 ("collectstatic", "--noinput", "--skip-checks"),

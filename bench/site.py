@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.production import PUBLIC_PAGES, production_site  # noqa: E402
+from bench.production import MACHINE_PAGES, PUBLIC_PAGES, production_site  # noqa: E402
 from tests.e2e.processes import ManagedProcess, free_port, wait_until  # noqa: E402
 from tests.e2e.stack import VENV_BIN  # noqa: E402
 
@@ -49,7 +49,7 @@ CONNECTIONS = 16
 THREADS = 2
 POST_RATE = 50  # requests per second, open loop
 SENDERS = 64  # threads sending them: enough for requests 1.3 s slow before one waits
-TARGETS = PUBLIC_PAGES
+TARGETS = [*PUBLIC_PAGES, *MACHINE_PAGES]
 
 
 def main() -> int:
