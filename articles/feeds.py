@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 from center.profile import current_center
@@ -15,10 +16,12 @@ class ArticleFeed(Feed):
     link = reverse_lazy("articles:list")
 
     def title(self):
-        return f"{current_center().name}: articles"
+        return _("%(center)s: articles") % {"center": current_center().name}
 
     def subtitle(self):
-        return "Plain-language articles about mental health, substance use, treatment and recovery."
+        return _(
+            "Plain-language articles about mental health, substance use, treatment and recovery."
+        )
 
     def feed_url(self):
         return reverse("articles:feed")
