@@ -41,7 +41,7 @@ import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
@@ -159,6 +159,19 @@ def forget_public_pages_when_saved(*models) -> None:
     for model in models:
         for signal in (post_save, post_delete):
             signal.connect(_forget_on_commit, sender=model, dispatch_uid=f"pagecache:{model}")
+
+
+def forget_public_pages_when_changed(*through_models) -> None:
+    """Connect the many-to-many relations public pages show (call from an app's ready())."""
+    for through in through_models:
+        m2m_changed.connect(
+            _forget_after_change, sender=through, dispatch_uid=f"pagecache:m2m:{through}"
+        )
+
+
+def _forget_after_change(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        transaction.on_commit(forget_public_pages)
 
 
 def _forget_on_commit(sender, **kwargs) -> None:

@@ -4,7 +4,7 @@
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   for (const editor of document.querySelectorAll("[data-markdown-editor]")) {
-    const toolbar = editor.querySelector("[role=toolbar]");
+    const toolbar = editor.querySelector(".markdown-editor__toolbar");
     const text = editor.querySelector("textarea");
     const picker = editor.querySelector("[data-markdown-image]");
     toolbar.hidden = false;

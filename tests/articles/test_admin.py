@@ -137,7 +137,7 @@ def test_the_editor_has_buttons_for_markdown_and_a_preview_that_needs_no_script(
 
     html = marketing.get(f"{ADMIN}add/").content.decode()
 
-    assert 'role="toolbar" aria-label="Write Markdown"' in html
+    assert 'role="group" aria-label="Write Markdown"' in html
     for button in ("Heading", "List", "Quote", "Link", "Insert image"):
         assert f">{button}</button>" in html
     assert f'<option value="{image.pk}"' in html

@@ -268,3 +268,16 @@ def test_robots_txt_names_the_sitemap():
     text = Client().get("/robots.txt").content.decode()
 
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
+
+
+def test_a_category_added_after_the_article_was_saved_shows_at_once(
+    django_capture_on_commit_callbacks,
+):
+    article = ArticleFactory()
+    visitor = Client()
+    visitor.get(article.get_absolute_url())  # kept by the page cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.categories.add(CategoryFactory(name="Family life"))
+
+    assert "Family life" in visitor.get(article.get_absolute_url()).content.decode()
