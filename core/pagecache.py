@@ -65,6 +65,12 @@ IGNORED_PARAMETERS = frozenset(
 MAX_QUERY_LENGTH = 200
 # Headers of the stored response that belong to one response only.
 NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
+# A kept page is compressed by the request that finds it expired, so quickly: brotli's 10 takes
+# a third of 11's time on a page (5 ms here) for 3 % more bytes; above LARGE_PAGE_BYTES (the
+# sitemap), 9, which is ten times faster again there.
+KEPT_BROTLI_QUALITY = 10
+LARGE_PAGE_BROTLI_QUALITY = 9
+LARGE_PAGE_BYTES = 32 * 1024
 # Part of every key: a process of the next release reads none of the previous one's pages.
 KEY_VERSION = 2
 
@@ -284,7 +290,7 @@ class CachedPage:
             headers=_stored_headers(response),
             body=body,
             gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
-            brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=11),
+            brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=_brotli_quality(body)),
         )
 
     def response_for(self, request) -> HttpResponse:
@@ -342,6 +348,10 @@ class PageWithStandIns:
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             _set_csrf_cookie(request, response)
         return response
+
+
+def _brotli_quality(body: bytes) -> int:
+    return LARGE_PAGE_BROTLI_QUALITY if len(body) > LARGE_PAGE_BYTES else KEPT_BROTLI_QUALITY
 
 
 def _alternate(parts, values):

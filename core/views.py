@@ -47,7 +47,7 @@ def site_page(request, slug):
 
 @public_page
 def robots_txt(request):
-    context = {"sitemap_url": absolute_url(reverse("django.contrib.sitemaps.views.sitemap"))}
+    context = {"sitemap_url": absolute_url(reverse("sitemap"))}
     return render(request, "robots.txt", context, content_type="text/plain")
 
 

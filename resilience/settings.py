@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "taggit",
-    "django.contrib.sitemaps",
     "core",
     "center",
     "programs",

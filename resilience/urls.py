@@ -1,24 +1,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.views import site_search
-from core.pagecache import public_page
-from resilience.sitemaps import SITEMAPS
+from resilience.sitemaps import sitemap
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("programs/", include("programs.urls")),
     path("articles/", include("articles.urls")),
     path("search/", site_search, name="search"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("get-help/", include("admissions.urls")),
     path("", include("center.urls")),
     # Last: core ends with the catch-all /<slug>/ for pages marketing adds in admin.

@@ -36,9 +36,8 @@ def articles(count: int, *, tags: int, programs: int):
         ("/articles/category/{category}/", 5),
         # The articles, their categories.
         ("/articles/feed/", 2),
-        # Programs, articles, categories, site pages: each counted (a sitemap holds 50,000
-        # addresses at most), then listed.
-        ("/sitemap.xml", 8),
+        # Programs, articles, categories, site pages.
+        ("/sitemap.xml", 4),
         # Articles, programs.
         ("/search/?q=evenings", 2),
     ],
