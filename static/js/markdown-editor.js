@@ -22,12 +22,17 @@ document.addEventListener("DOMContentLoaded", () => {
     const prefixLines = (prefix, placeholder) => {
       const start = text.value.lastIndexOf("\n", text.selectionStart - 1) + 1;
       const end = text.selectionEnd;
-      const lines = (text.value.slice(start, end) || placeholder).split("\n");
+      const selected = text.value.slice(start, end);
+      const lines = (selected || placeholder).split("\n");
       const numbered = prefix === "1. ";
       const block = lines
         .map((line, index) => (numbered ? `${index + 1}. ` : prefix) + line)
         .join("\n");
       text.setRangeText(block, start, Math.max(start, end), "select");
+      if (!selected) {
+        // Only the placeholder selected: what is typed next replaces it, the syntax stays.
+        text.setSelectionRange(start + prefix.length, start + block.length);
+      }
       text.focus();
       text.dispatchEvent(new Event("input", { bubbles: true }));
     };

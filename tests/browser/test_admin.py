@@ -50,3 +50,39 @@ def test_marketing_sees_a_character_count_and_previews_a_draft(page, page_log):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
     assert results.violations_count == 0, results.generate_report()
     assert page_log.console_errors == []
+
+
+def test_marketing_writes_with_the_editor_s_buttons_and_previews_the_unsaved_article(
+    page, page_log, settings
+):
+    from admissions.roles import MARKETING_GROUP
+    from articles.models import Article
+    from tests.admissions.factories import MarketingFactory
+
+    user = MarketingFactory(username="writer", password="correct-horse-battery")
+    assert user.groups.filter(name=MARKETING_GROUP).exists()
+    device = authenticator_for(user)
+    article = Article.objects.get(slug="peer-support-in-intensive-outpatient-treatment")
+
+    page.goto(f"/{settings.ADMIN_URL}login/")
+    sign_in_with_two_factor(page, "writer", "correct-horse-battery", device)
+    page.goto(f"/{settings.ADMIN_URL}articles/article/{article.pk}/change/")
+    body = page.locator("#id_body")
+    body.fill("")
+    page.get_by_role("button", name="Heading", exact=True).click()
+    page.keyboard.type("A new section")
+    body.press("End")
+    body.press("Enter")
+    body.press("Enter")
+    page.get_by_role("button", name="Quote").click()
+
+    assert body.input_value() == "## A new section\n\n> Quoted words"
+    with page.context.expect_page() as preview_tab:
+        page.get_by_role("button", name="Preview in the site's style").click()
+    preview = preview_tab.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_role("heading", level=2, name="A new section")).to_be_visible()
+    expect(preview.get_by_role("status")).to_contain_text("Preview.")
+    article.refresh_from_db()
+    assert "A new section" not in article.body  # nothing saved
+    assert page_log.console_errors == []
