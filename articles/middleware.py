@@ -2,11 +2,14 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
 
 from articles.models import Article, OldAddress
 from core.pagecache import cached_value
 
 logger = logging.getLogger(__name__)
+
+REDIRECT_KEPT_SECONDS = 24 * 60 * 60
 
 
 class OldAddressRedirectMiddleware:
@@ -23,12 +26,22 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        target = old_addresses().get(request.path)
+        target = _target(old_addresses(), request.path)
         if target is None:
             return response
         if query := request.META.get("QUERY_STRING"):
             target = f"{target}?{query}"
-        return HttpResponsePermanentRedirect(target)
+        redirect = HttpResponsePermanentRedirect(target)
+        # Browsers keep a 301 as long as they are let: were the slug changed back later, one
+        # kept for ever would send them round in a loop.
+        patch_cache_control(redirect, public=True, max_age=REDIRECT_KEPT_SECONDS)
+        return redirect
+
+
+def _target(addresses: dict[str, str], path: str) -> str | None:
+    """The old site's links were written with and without the closing slash."""
+    alternative = path[:-1] if path.endswith("/") else f"{path}/"
+    return addresses.get(path) or addresses.get(alternative)
 
 
 def old_addresses() -> dict[str, str]:

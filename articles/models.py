@@ -7,6 +7,7 @@ has come. Nothing runs at the publish time; a scheduled article is simply public
 
 import html
 import math
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -325,6 +326,21 @@ class ArticleBodyImage(models.Model):
         return f"{self.image} in {self.article}"
 
 
+def site_path(address: str) -> str:
+    """The path of an address on this site, as Django reads a request's (percent-decoded), so
+    /blog/caf%C3%A9/ and /blog/café/ are one address. The domain may be given: it moves with the
+    site. A query string cannot be told apart from the page's own, so it is refused."""
+    parts = urlsplit(address.strip())
+    path = unquote(parts.path)
+    if parts.query or not path.startswith("/") or path.startswith("//") or path == "/":
+        raise ValidationError(
+            "Give a path on this site such as /blog/peer-support/, without ? and what follows."
+        )
+    if any(character.isspace() or ord(character) < 32 for character in path):
+        raise ValidationError("An address has no spaces or control characters.")
+    return path
+
+
 class OldAddress(models.Model):
     """An address an article had (an earlier slug, or a page of the old site): it answers with
     a permanent redirect to the article's address now."""
@@ -343,6 +359,15 @@ class OldAddress(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.path = site_path(self.path)
+        except ValidationError as error:
+            raise ValidationError({"path": error.messages}) from None
+        if self.article_id and self.path == self.article.get_absolute_url():
+            raise ValidationError({"path": "This is the article's own address."})
 
 
 def plain_text(markup: str) -> str:

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,8 +129,19 @@ def _every_word(query: str) -> list[Result]:
         program_match &= (
             Q(name__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
-    articles = Article.objects.public().filter(article_match)[:MAX_RESULTS]
-    programs = Program.objects.published().filter(program_match)[:MAX_RESULTS]
+    # Ordered as _rank orders them before the slice, so the best matches are among those kept.
+    articles = (
+        Article.objects.public()
+        .filter(article_match)
+        .annotate(in_title=_hits("title", words), in_summary=_hits("summary", words))
+        .order_by("-in_title", "-in_summary", "-publish_at")[:MAX_RESULTS]
+    )
+    programs = (
+        Program.objects.published()
+        .filter(program_match)
+        .annotate(in_title=_hits("name", words), in_summary=_hits("summary", words))
+        .order_by("-in_title", "-in_summary")[:MAX_RESULTS]
+    )
     return [
         *(
             Result(
@@ -155,6 +166,14 @@ def _every_word(query: str) -> list[Result]:
             for p in programs
         ),
     ]
+
+
+def _hits(field: str, words: list[str]):
+    """How many of the words the field holds."""
+    return sum(
+        (Case(When(**{f"{field}__icontains": word}, then=1), default=0) for word in words),
+        Value(0),
+    )
 
 
 def _rank(words: list[str], title: str, summary: str, text: str) -> float:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import logging
 import re
 import threading
@@ -56,11 +57,10 @@ T = TypeVar("T")
 GENERATION_KEY = "pages:generation"
 # How often each process looks whether an edit has bumped the generation.
 GENERATION_CHECK_SECONDS = 1.0
-# Tracking parameters change nothing on the page (attribution reads them before the cache).
-IGNORED_PARAMETERS = frozenset(
-    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
-    | {"gclid", "fbclid", "msclkid"}
-)
+# The query parameters a public page reads: any other (a campaign's utm_*, which attribution
+# reads before the cache, or junk that would make each request a new page to render) changes
+# nothing on the page, so it is left out of the key. A public view reading another must add it.
+PAGE_PARAMETERS = frozenset({"page", "q", "program"})
 # A longer query string is most likely junk: the page is rendered, not kept.
 MAX_QUERY_LENGTH = 200
 # Headers of the stored response that belong to one response only.
@@ -72,7 +72,7 @@ KEPT_BROTLI_QUALITY = 10
 LARGE_PAGE_BROTLI_QUALITY = 9
 LARGE_PAGE_BYTES = 32 * 1024
 # Part of every key: a process of the next release reads none of the previous one's pages.
-KEY_VERSION = 2
+KEY_VERSION = 3
 
 
 def public_page(view):
@@ -460,14 +460,16 @@ class PageCacheMiddleware:
         ):
             return None
         parameters = sorted(
-            (name, value) for name, value in request.GET.items() if name not in IGNORED_PARAMETERS
+            (name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS
         )
         query = urlencode(parameters)
         if len(query) > MAX_QUERY_LENGTH:
             return None
         # The Host header as sent: a host Django refuses is never rendered, so never kept.
         host = request.META.get("HTTP_HOST", "")
-        return f"page:v{KEY_VERSION}:{host}:{request.path}?{query}"
+        # Hashed: what a visitor searched for is not left readable in the cache's keys.
+        address = hashlib.sha256(f"{host}{request.path}?{query}".encode()).hexdigest()
+        return f"page:v{KEY_VERSION}:{address}"
 
 
 def _may_keep(response) -> bool:

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.core.paginator import Page
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -24,6 +25,12 @@ register.filter("absolute_url", absolute_url)
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
-    """This page's public address without query string; empty where there is no request."""
+    """This page's public address without query string but for the page of a list after the
+    first (each is a page of its own to a search engine); empty where there is no request."""
     request = context.get("request")
-    return absolute_url(request.path) if request else ""
+    if request is None:
+        return ""
+    page = context.get("page")
+    if isinstance(page, Page) and page.number > 1:
+        return absolute_url(f"{request.path}?page={page.number}")
+    return absolute_url(request.path)

@@ -18,11 +18,17 @@ document.addEventListener("DOMContentLoaded", () => {
       text.focus();
       text.dispatchEvent(new Event("input", { bubbles: true }));
     };
-    // Block syntax goes at the start of each selected line, on a line of its own.
+    // Block syntax goes at the start of each selected line; with nothing selected, of the
+    // line the cursor is on (or, on an empty line, around a placeholder).
     const prefixLines = (prefix, placeholder) => {
-      const start = text.value.lastIndexOf("\n", text.selectionStart - 1) + 1;
-      const end = text.selectionEnd;
-      const selected = text.value.slice(start, end);
+      const value = text.value;
+      const start = value.lastIndexOf("\n", text.selectionStart - 1) + 1;
+      let end = text.selectionEnd;
+      if (end === text.selectionStart) {
+        end = value.indexOf("\n", end);
+        if (end === -1) end = value.length;
+      }
+      const selected = value.slice(start, end);
       const lines = (selected || placeholder).split("\n");
       const numbered = prefix === "1. ";
       const block = lines

@@ -2,6 +2,7 @@
 site's pages imported with --redirect-from, answer with a permanent redirect to it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.test import Client
 
@@ -86,3 +87,59 @@ def test_without_the_database_a_page_not_found_is_still_the_calm_404_page(monkey
 
     assert response.status_code == 404
     assert 'href="tel:' in response.content.decode()
+
+
+def test_a_permanent_redirect_is_kept_by_browsers_a_day_not_for_ever():
+    """Were the slug changed back later, a redirect kept for ever would loop."""
+    OldAddress.objects.create(path="/blog/peer-support/", article=ArticleFactory())
+
+    response = Client().get("/blog/peer-support/")
+
+    assert response.status_code == 301
+    assert "max-age=86400" in response["Cache-Control"]
+
+
+def _old_address(path: str, article=None) -> OldAddress:
+    address = OldAddress(path=path, article=article or ArticleFactory())
+    address.full_clean()
+    address.save()
+    return address
+
+
+def test_an_old_address_written_with_percent_escapes_finds_the_article():
+    article = ArticleFactory(slug="cafe")
+    address = _old_address("https://old.example.org/blog/caf%C3%A9-and-recovery/", article)
+
+    response = Client().get("/blog/café-and-recovery/")
+
+    assert address.path == "/blog/café-and-recovery/"
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/cafe/"
+
+
+def test_an_old_address_is_found_with_or_without_its_closing_slash():
+    article = ArticleFactory(slug="peer-support")
+    _old_address("/blog/peer-support", article)
+    _old_address("/news/peer-support/", article)
+
+    assert Client().get("/blog/peer-support/")["Location"] == "/articles/peer-support/"
+    assert Client().get("/news/peer-support")["Location"] == "/articles/peer-support/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "blog/no-slash-first/", "/blog/?p=123", "https://old.example.org", "/blog/two words/"],
+)
+def test_an_address_that_could_never_be_matched_is_refused_with_a_reason(path):
+    with pytest.raises(ValidationError) as refused:
+        _old_address(path)
+
+    assert refused.value.message_dict["path"]
+    assert not OldAddress.objects.exists()
+
+
+def test_an_article_s_own_address_is_not_an_old_one():
+    article = ArticleFactory(slug="peer-support")
+
+    with pytest.raises(ValidationError):
+        _old_address("/articles/peer-support/", article)

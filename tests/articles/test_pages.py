@@ -59,6 +59,11 @@ def test_the_list_shows_the_newest_first_and_pages_through_the_rest():
     assert f"Article from day {ARTICLES_PER_PAGE}" in second
     assert 'rel="next"' in first and 'rel="prev"' in second
     assert Client().get("/articles/?page=9").status_code == 404
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/articles/">' in first
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/articles/?page=2">' in second
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/articles/">' in html_of(
+        "/articles/?page=1&utm_source=newsletter"
+    )
 
 
 def test_a_category_lists_its_articles_and_the_topics_lead_to_each_other():

@@ -3,12 +3,14 @@ the words found marked in a passage, in an accessible page. PostgreSQL's full-te
 production; a plain search for every word on SQLite."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from articles.search import MAX_QUERY_LENGTH, search
+from articles.search import MAX_QUERY_LENGTH, MAX_RESULTS, search
 from tests.articles.factories import ArticleFactory, DraftFactory, ScheduledFactory
 from tests.programs.factories import ProgramFactory
 
@@ -18,6 +20,10 @@ on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL's full-text search (DATABASE_URL=postgres://…)",
 )
+
+
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
 
 
 def search_page(query: str) -> str:
@@ -95,6 +101,19 @@ def test_a_title_match_ranks_above_a_match_in_the_text():
         in_title.get_absolute_url(),
         in_text.get_absolute_url(),
     ]
+
+
+def test_a_title_match_is_found_first_among_more_matches_than_are_shown():
+    in_title = ArticleFactory(title="Relapse prevention", publish_at=days_ago(30))
+    for day in range(MAX_RESULTS + 5):
+        ArticleFactory(
+            title=f"Week {day}", body="Relapse prevention plans.", publish_at=days_ago(day)
+        )
+
+    results = search("relapse prevention")
+
+    assert len(results) == MAX_RESULTS
+    assert results[0].url == in_title.get_absolute_url()
 
 
 @on_postgresql

@@ -77,6 +77,12 @@ def test_marketing_writes_with_the_editor_s_buttons_and_previews_the_unsaved_art
     page.get_by_role("button", name="Quote").click()
 
     assert body.input_value() == "## A new section\n\n> Quoted words"
+    body.press("End")
+    body.press("Enter")
+    page.keyboard.type("Words already written")
+    body.press("Home")
+    page.get_by_role("button", name="Subheading").click()
+    assert body.input_value().endswith("> Quoted words\n### Words already written")
     with page.context.expect_page() as preview_tab:
         page.get_by_role("button", name="Preview in the site's style").click()
     preview = preview_tab.value
@@ -85,4 +91,10 @@ def test_marketing_writes_with_the_editor_s_buttons_and_previews_the_unsaved_art
     expect(preview.get_by_role("status")).to_contain_text("Preview.")
     article.refresh_from_db()
     assert "A new section" not in article.body  # nothing saved
+
+    page.locator("#id_title").press("Enter")  # saves, as on any admin page
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.body.endswith("### Words already written")
     assert page_log.console_errors == []

@@ -14,6 +14,7 @@ from django.test import Client, RequestFactory
 from django.utils.cache import patch_cache_control
 
 from center.models import CenterProfile
+from core import pagecache
 from core.pagecache import (
     GENERATION_CHECK_SECONDS,
     GENERATION_KEY,
@@ -167,6 +168,26 @@ def test_other_parameters_are_pages_of_their_own(client):
     client.get("/programs/?page=2")
 
     assert "X-Page-Cache" not in client.get("/programs/?page=3")
+
+
+def test_a_parameter_no_page_reads_shares_the_page_rather_than_costing_a_rendering(client):
+    client.get("/programs/")
+
+    response = Client().get("/programs/?nocache=81723&page_size=1000")
+
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_what_a_visitor_searched_for_is_not_readable_in_the_cache_s_keys(client, monkeypatch):
+    keys = []
+    keep = pagecache._keep
+    monkeypatch.setattr(pagecache, "_keep", lambda key, *args: keys.append(key) or keep(key, *args))
+
+    client.get("/search/?q=opioid+withdrawal")
+
+    assert Client().get("/search/?q=opioid+withdrawal")["X-Page-Cache"] == "hit"
+    assert len(keys) == 1
+    assert "opioid" not in keys[0] and "search" not in keys[0]
 
 
 def test_the_form_its_thank_you_page_and_admin_are_never_stored_by_a_browser_or_proxy(client):
