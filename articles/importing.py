@@ -11,22 +11,30 @@ Two formats:
   other lines are paragraphs, the closing call to action with its phone number included.
 
 Both become the Markdown the editor in admin uses, so imported articles are edited like any other.
+
+Before anything of a file is saved, the article and its new categories and tags are checked as
+admin checks them (`full_clean()`): a file with a value that does not fit (a slug that is not an
+address, a summary or name too long, a date that does not exist) is refused with the field named,
+and nothing of it is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
+from taggit.models import Tag
 
-from articles.models import Article, Category, OldAddress, Status
+from articles.models import Article, Category, OldAddress, Status, site_path
 from center.models import Person
 
 SUMMARY_LENGTH = 300
@@ -147,22 +155,30 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in value.strip("[]").split(",") if item.strip()]
 
 
-def _date(value: str) -> date | None:
+def _date(value: str, name: str = "reviewed_on") -> date | None:
     if not value:
         return None
-    if (parsed := parse_date(value)) is None:
-        raise ArticleImportError(f"has a date that cannot be read: {value!r} (use 2026-12-31)")
+    try:
+        parsed = parse_date(value)
+    except ValueError as error:  # well-formed, but no such day: 2025-02-30
+        raise ArticleImportError(f"has a {name} that cannot be read: {value!r} ({error})") from None
+    if parsed is None:
+        raise ArticleImportError(f"has a {name} that cannot be read: {value!r} (use 2026-12-31)")
     return parsed
 
 
 def _datetime(value: str) -> datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value) or (
-        datetime.combine(day, datetime.min.time()) if (day := parse_date(value)) else None
-    )
+    try:
+        parsed = parse_datetime(value)
+    except ValueError as error:  # well-formed, but no such time: 2025-02-30T25:00
+        raise ArticleImportError(
+            f"has a publish_at that cannot be read: {value!r} ({error})"
+        ) from None
     if parsed is None:
-        raise ArticleImportError(f"has a publish_at that cannot be read: {value!r}")
+        day = _date(value, "publish_at")
+        parsed = datetime.combine(day, datetime.min.time())
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -297,10 +313,10 @@ class Options:
 
 def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> str:
     """Create or (with --update) update the article; returns what was done: "imported",
-    "updated", "unchanged" or "skipped" (an article with its slug exists)."""
-    slug = (parsed.slug or slugify(parsed.title))[:SLUG_LENGTH].strip("-")
-    if not slug:
-        raise ArticleImportError("has a title that makes no address (slug)")
+    "updated", "unchanged" or "skipped" (an article with its slug exists). Everything is checked
+    before anything is saved, and a file's article, topics and old address are saved together
+    or not at all."""
+    slug = _slug(parsed)
     existing = Article.objects.filter(slug=slug).first()
     if existing is not None and not options.update:
         return "skipped"
@@ -327,25 +343,46 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
             existing.publish_at if existing and existing.publish_at else timezone.now()
         )
     old_path = _old_path(redirect_from or parsed.redirect_from)
+    if existing is None:
+        article, outcome = Article(slug=slug, **fields), "imported"
+    elif _unchanged(existing, fields):
+        article, outcome = existing, "unchanged"
+    else:
+        article, outcome = existing, "updated"
+        for name, value in fields.items():
+            setattr(article, name, value)
+    _check_article(article)
+    categories = _categories(parsed.categories)
+    tags = _tags(parsed.tags)
     if options.dry_run:
         return "imported" if existing is None else "updated"
-    with transaction.atomic():
-        if existing is None:
-            article = Article(slug=slug, **fields)
-            outcome = "imported"
-        elif _unchanged(existing, fields):
-            article, outcome = existing, "unchanged"
-        else:
-            article = existing
-            for name, value in fields.items():
-                setattr(article, name, value)
-            outcome = "updated"
-        if outcome != "unchanged":
-            article.save()
-        _set_topics(article, parsed)
-        if old_path and old_path != article.get_absolute_url():
-            OldAddress.objects.update_or_create(path=old_path, defaults={"article": article})
+    try:
+        with transaction.atomic():
+            if outcome != "unchanged":
+                article.save()
+            for topic in (*categories, *tags):
+                if topic.pk is None:
+                    topic.save()
+            if categories:
+                article.categories.add(*categories)
+            if tags:
+                article.tags.add(*tags)
+            if old_path and old_path != article.get_absolute_url():
+                OldAddress.objects.update_or_create(path=old_path, defaults={"article": article})
+    except (DataError, IntegrityError) as error:  # what the checks above cannot foresee
+        raise ArticleImportError(f"cannot be saved: {str(error).strip().splitlines()[0]}") from None
     return outcome
+
+
+def _slug(parsed: ParsedArticle) -> str:
+    """The front matter's `slug:` as written (checked with the rest of the article), or one made
+    from the title."""
+    if parsed.slug:
+        return parsed.slug.strip("-")
+    slug = slugify(parsed.title)[:SLUG_LENGTH].strip("-")
+    if not slug:
+        raise ArticleImportError("has a title that makes no address (slug)")
+    return slug
 
 
 def _unchanged(article: Article, fields: dict) -> bool:
@@ -364,24 +401,117 @@ def _person(slug_or_name: str, role: str) -> Person | None:
     return person
 
 
-def _set_topics(article: Article, parsed: ParsedArticle) -> None:
-    if parsed.categories:
-        categories = [
-            Category.objects.filter(slug=slugify(name)).first()
+# The fields the site fills in itself (the rendered text, the search index, the times), which
+# admin does not check either.
+_SITE_FILLED = [field.name for field in Article._meta.concrete_fields if not field.editable]
+
+
+def _check_article(article: Article) -> None:
+    """As admin checks it: lengths, the slug's characters, the reviewer and their date."""
+    try:
+        article.full_clean(exclude=_SITE_FILLED)
+    except ValidationError as error:
+        problems = error.message_dict
+        if "slug" in problems:
+            raise ArticleImportError(
+                f"has a slug that is not an address: {_shown(article.slug)} "
+                f"({' '.join(problems['slug'])})"
+            ) from None
+        raise ArticleImportError(f"cannot be saved: {_problems(error)}") from None
+
+
+def _categories(names: list[str]) -> list[Category]:
+    """Each name's category: the one with its address or its name, or a new one (unsaved),
+    checked."""
+    categories: dict[str, Category] = {}
+    for name in names:
+        slug = _topic_slug(name, "category", Category._meta.get_field("slug").max_length)
+        category = (
+            Category.objects.filter(slug=slug).first()
             or Category.objects.filter(name__iexact=name).first()
-            or Category.objects.create(name=name, slug=slugify(name)[:80])
-            for name in parsed.categories
-        ]
-        article.categories.add(*categories)
-    if parsed.tags:
-        article.tags.add(*parsed.tags)
+        )
+        if category is None:
+            category = Category(name=name, slug=slug)
+            _check_topic(category, "category")
+        categories.setdefault(category.slug, category)
+    return list(categories.values())
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    """Each name's tag: the one with that name, or a new one (unsaved), checked. A new tag's
+    slug is django-taggit's (which also keeps it apart from the others), unless the name makes
+    none, "???" say."""
+    tags: dict[str, Tag] = {}
+    for name in names:
+        tag = Tag.objects.filter(name=name).first()
+        if tag is None:
+            tag = Tag(name=name)
+            if not tag.slugify(name):
+                tag.slug = f"tag-{_digest(name)}"
+            _check_topic(tag, "tag", exclude=[] if tag.slug else ["slug"])
+        tags.setdefault(tag.name, tag)
+    return list(tags.values())
+
+
+def _check_topic(topic: Category | Tag, kind: str, exclude: list[str] | None = None) -> None:
+    try:
+        topic.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ArticleImportError(
+            f"has a {kind} that cannot be saved, {_shown(topic.name)}: {_problems(error)}"
+        ) from None
+
+
+def _topic_slug(name: str, kind: str, max_length: int) -> str:
+    """A category's address: slugify's, in Latin letters as the site's addresses are. A name
+    that slugify would leave letters out of (in another script, "Выздоровление" or "回復") has
+    a short hash of itself added, or instead, so that each name has an address of its own,
+    and the same one every time."""
+    slug = slugify(name)[:max_length].strip("-")
+    if slug and not _loses_letters(name):
+        return slug
+    digest = _digest(name)
+    return f"{slug[: max_length - len(digest) - 1].strip('-') or kind}-{digest}"
+
+
+def _loses_letters(name: str) -> bool:
+    return any(
+        character.isalnum()
+        and not unicodedata.normalize("NFKD", character).encode("ascii", "ignore")
+        for character in name
+    )
+
+
+def _digest(name: str) -> str:
+    """Eight hex digits for a name, the same for the same words in any case."""
+    return hashlib.sha256(" ".join(name.split()).casefold().encode()).hexdigest()[:8]
+
+
+def _problems(error: ValidationError) -> str:
+    """A ValidationError's messages, each after its field's name."""
+    return "; ".join(
+        " ".join(messages)
+        if field_name == NON_FIELD_ERRORS
+        else f"{field_name}: {' '.join(messages)}"
+        for field_name, messages in error.message_dict.items()
+    )
+
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 40 else f"{value[:40]!r}…"
 
 
 def _old_path(url: str) -> str:
-    """The path of an address of the old site (the domain moves with the site)."""
+    """The path of an address of the old site, read as a request's (see site_path)."""
     if not url:
         return ""
-    path = urlsplit(url.strip()).path
-    if not path.startswith("/") or len(path) > 300:
-        raise ArticleImportError(f"has an old address that is not a path on the site: {url!r}")
+    try:
+        path = site_path(url)
+    except (ValueError, ValidationError) as error:  # ValueError: one urlsplit cannot read
+        reason = " ".join(getattr(error, "messages", [])) or "it cannot be read"
+        raise ArticleImportError(
+            f"has an old address that cannot be kept: {url!r} ({reason})"
+        ) from None
+    if len(path) > OldAddress._meta.get_field("path").max_length:
+        raise ArticleImportError(f"has an old address too long to keep: {url!r}")
     return path

@@ -7,10 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
+from taggit.models import Tag
 
-from articles.models import Article, OldAddress, State
+from articles.models import Article, Category, OldAddress, State
 from tests.articles.factories import ArticleFactory
 from tests.center.factories import PersonFactory
 
@@ -21,6 +23,7 @@ TEXT = SAMPLES / "evening-groups.txt"
 FRONT_MATTER = SAMPLES / "family-visits.md"
 PLAIN_MARKDOWN = SAMPLES / "first-week.md"
 NO_TITLE = SAMPLES / "only-sentences.txt"
+OTHER_SCRIPTS = SAMPLES / "other-scripts.md"
 
 
 @pytest.fixture(autouse=True)
@@ -146,6 +149,20 @@ def test_the_old_site_s_address_leads_to_the_imported_article(django_capture_on_
     assert response["Location"] == Article.objects.get().get_absolute_url()
 
 
+def test_an_old_address_is_kept_as_requests_read_it_and_one_with_a_query_is_refused():
+    import_articles(
+        TEXT, "--author", "jonah-whitcombe", "--redirect-from", "https://old.example/caf%C3%A9/"
+    )
+    status, _out, err = import_articles(
+        PLAIN_MARKDOWN, "--author", "jonah-whitcombe", "--redirect-from", "/index.php?p=12"
+    )
+
+    assert list(OldAddress.objects.values_list("path", flat=True)) == ["/café/"]
+    assert status == 1
+    assert "first-week.md" in err and "/index.php?p=12" in err
+    assert Article.objects.count() == 1
+
+
 def test_a_csv_file_maps_each_file_to_its_old_address(tmp_path):
     mapping = tmp_path / "old-addresses.csv"
     mapping.write_text(
@@ -210,3 +227,146 @@ def test_text_that_looks_like_markup_is_imported_as_words(tmp_path):
     html = Article.objects.get().body_html
     assert "*this*" in html and "&lt;script&gt;" in html and "<script" not in html
     assert "<em>" not in html and "<h1" not in html
+
+
+def markdown_file(folder: Path, name: str, front_matter: str, body: str = "A short paragraph.\n"):
+    path = folder / name
+    path.write_text(f"---\n{front_matter.strip()}\n---\n\n{body}", encoding="utf-8")
+    return path
+
+
+# --- What would break the site is refused, by file and field --------------------------------------
+
+
+def test_a_front_matter_slug_that_is_not_an_address_is_refused(tmp_path):
+    spaces = markdown_file(tmp_path, "spaces.md", "title: Visiting hours\nslug: visiting hours!")
+    cyrillic = markdown_file(tmp_path, "cyrillic.md", "title: Visiting hours\nslug: часы")
+    too_long = markdown_file(tmp_path, "too-long.md", f"title: Visiting hours\nslug: {'a' * 101}")
+
+    status, out, err = import_articles(
+        spaces, cyrillic, too_long, TEXT, "--author", "ana-lindqvist"
+    )
+
+    assert status == 1
+    assert "spaces.md: has a slug that is not an address" in err
+    assert "cyrillic.md: has a slug that is not an address" in err
+    assert "too-long.md: has a slug that is not an address" in err
+    assert "at most 100 characters (it has 101)" in err
+    assert "1 imported; 3 failed" in out
+    assert list(Article.objects.values_list("slug", flat=True)) == [
+        "evening-groups-for-people-who-work-what-to-expect"
+    ]
+
+
+def test_categories_in_other_scripts_get_addresses_and_their_pages_open():
+    status, _, err = import_articles(OTHER_SCRIPTS, "--publish")
+
+    assert status == 0, err
+    article = Article.objects.get()
+    categories = {category.name: category.slug for category in Category.objects.all()}
+    assert set(categories) == {"Выздоровление", "回復"}
+    assert all(slug.startswith("category-") and slug.isascii() for slug in categories.values())
+    assert len(set(categories.values())) == 2
+    assert {category.name for category in article.categories.all()} == set(categories)
+    assert all(tag.slug for tag in Tag.objects.all())
+    client = Client()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get(reverse("articles:list")).status_code == 200
+    for category in Category.objects.all():
+        response = client.get(category.get_absolute_url())
+        assert response.status_code == 200
+        assert article.title in response.content.decode()
+    # Importing again finds the same categories by their addresses.
+    assert import_articles(OTHER_SCRIPTS, "--update")[0] == 0
+    assert dict(Category.objects.values_list("name", "slug")) == categories
+
+
+def test_categories_that_differ_only_in_letters_slugify_drops_stay_apart(tmp_path):
+    # Both names keep only "2" when reduced to Latin letters.
+    first = markdown_file(tmp_path, "first.md", "title: Group two\ncategories: Семья 2")
+    second = markdown_file(tmp_path, "second.md", "title: Session two\ncategories: Работа 2")
+
+    status, _, _ = import_articles(first, second, "--author", "ana-lindqvist")
+
+    assert status == 0
+    assert Category.objects.count() == 2
+    assert [c.name for c in Article.objects.get(slug="group-two").categories.all()] == ["Семья 2"]
+    assert [c.name for c in Article.objects.get(slug="session-two").categories.all()] == [
+        "Работа 2"
+    ]
+
+
+def test_a_tag_of_only_punctuation_still_gets_a_slug(tmp_path):
+    path = markdown_file(tmp_path, "marks.md", "title: Questions we hear\ntags: ???, !!!")
+
+    status, _, _ = import_articles(path, "--author", "ana-lindqvist")
+
+    assert status == 0
+    slugs = sorted(Tag.objects.values_list("slug", flat=True))
+    assert len(slugs) == 2 and all(slug.startswith("tag-") for slug in slugs)
+
+
+def test_values_longer_than_their_fields_are_refused_by_file_and_field(tmp_path):
+    summary = markdown_file(tmp_path, "summary.md", f"title: Long summary\nsummary: {'w' * 301}")
+    category = markdown_file(
+        tmp_path, "category.md", f"title: Long category\ncategories: Family, {'C' * 81}"
+    )
+    tag = markdown_file(tmp_path, "tag.md", f"title: Long tag\ntags: visits, {'t' * 101}")
+
+    status, out, err = import_articles(summary, category, tag, TEXT, "--author", "ana-lindqvist")
+
+    assert status == 1
+    assert "summary.md: cannot be saved: summary: Ensure this value has at most 300" in err
+    assert "category.md: has a category that cannot be saved" in err
+    assert "name: Ensure this value has at most 80 characters (it has 81)" in err
+    assert "tag.md: has a tag that cannot be saved" in err
+    assert "name: Ensure this value has at most 100 characters (it has 101)" in err
+    assert "1 imported; 3 failed" in out
+    # Nothing of the refused files is kept: not the article, not the category that was fine.
+    assert Article.objects.count() == 1
+    assert not Category.objects.exists()
+    assert not Tag.objects.exists()
+
+
+def test_an_impossible_date_is_refused_by_file_and_field(tmp_path):
+    publish = markdown_file(tmp_path, "publish.md", "title: Leap day\npublish_at: 2025-02-30")
+    reviewed = markdown_file(
+        tmp_path,
+        "reviewed.md",
+        "title: Checked\nreviewer: Jonah Whitcombe\nreviewed_on: 2025-13-01",
+    )
+
+    status, out, err = import_articles(publish, reviewed, TEXT, "--author", "ana-lindqvist")
+
+    assert status == 1
+    assert "publish.md: has a publish_at that cannot be read: '2025-02-30'" in err
+    assert "reviewed.md: has a reviewed_on that cannot be read: '2025-13-01'" in err
+    assert "1 imported; 2 failed" in out
+    assert Article.objects.count() == 1
+
+
+def test_a_dry_run_reports_the_files_a_real_run_would_refuse(tmp_path):
+    bad = markdown_file(tmp_path, "bad.md", f"title: Long summary\nsummary: {'w' * 301}")
+
+    status, out, err = import_articles(bad, TEXT, "--author", "ana-lindqvist", "--dry-run")
+
+    assert status == 1
+    assert "bad.md: cannot be saved: summary:" in err
+    assert "Dry run, nothing saved: 1 imported; 1 failed" in out
+    assert not Article.objects.exists()
+
+
+def test_a_csv_row_without_a_file_or_an_old_address_is_named_and_nothing_is_imported(tmp_path):
+    mapping = tmp_path / "old-addresses.csv"
+    mapping.write_text(
+        "file,old_url\nfirst-week.md,/php/first-week/\nevening-groups.txt\n,/blog/orphan/\n"
+    )
+
+    with pytest.raises(CommandError) as refused:
+        import_articles(TEXT, PLAIN_MARKDOWN, "--author", "jonah-whitcombe", "--redirects", mapping)
+
+    message = str(refused.value)
+    assert "old-addresses.csv" in message
+    assert "line 3: evening-groups.txt has no old_url" in message
+    assert "line 4: '/blog/orphan/' has no file" in message
+    assert not Article.objects.exists()

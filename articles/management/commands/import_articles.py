@@ -88,12 +88,29 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def _redirects(path: Path) -> dict[str, str]:
-    """file name → old address, from a CSV with `file` and `old_url` columns."""
+    """file name → old address, from a CSV with `file` and `old_url` columns. A row without one
+    or the other is named with its line, and nothing is imported until the file is put right."""
+    old_urls, bad_rows = {}, []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is not None and not {"file", "old_url"} <= set(reader.fieldnames):
+                raise CommandError(f"{path}: needs the columns `file` and `old_url`.")
+            for row in reader:
+                # A short row leaves the missing columns None.
+                name = (row.get("file") or "").strip()
+                old_url = (row.get("old_url") or "").strip()
+                if name and old_url:
+                    old_urls[Path(name).name] = old_url
+                elif name:
+                    bad_rows.append(f"line {reader.line_num}: {name} has no old_url")
+                elif old_url:
+                    bad_rows.append(f"line {reader.line_num}: {old_url!r} has no file")
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise CommandError(f"{path}: cannot be read as a CSV file ({error})") from None
-    if rows and not {"file", "old_url"} <= set(rows[0]):
-        raise CommandError(f"{path}: needs the columns `file` and `old_url`.")
-    return {Path(row["file"]).name: row["old_url"].strip() for row in rows if row.get("file")}
+    if bad_rows:
+        raise CommandError(
+            f"{path}: every row needs a file and its old_url; nothing was imported.\n"
+            + "\n".join(bad_rows)
+        )
+    return old_urls
