@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -212,7 +214,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         saved = None
         if article_id := request.GET.get("article", ""):
-            saved = get_object_or_404(Article, pk=article_id if article_id.isdigit() else 0)
+            # ASCII digits that fit a key: "²".isdigit() is true, and int() refuses it.
+            number = int(article_id) if re.fullmatch(r"[0-9]{1,18}", article_id) else 0
+            saved = get_object_or_404(Article, pk=number)
         form = self.get_form(request, saved)(request.POST, request.FILES, instance=saved)
         form.is_valid()  # what is valid so far; the preview shows the rest as typed
         data = form.cleaned_data

@@ -11,6 +11,7 @@ from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from django.conf import settings
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -55,6 +56,9 @@ ALLOWED_ATTRIBUTES = {
 # needs its description.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 IMAGE_REFERENCE_PREFIX = "image:"
+# A library image's number: ASCII digits only (`\d` and `str.isdigit()` also take "²" or "٣",
+# which `int()` refuses or reads), and few enough that it fits any database's integer.
+IMAGE_REFERENCE = re.compile(re.escape(IMAGE_REFERENCE_PREFIX) + r"([0-9]{1,9})(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -84,13 +88,13 @@ class _LibraryImages(Treeprocessor):
         # An <img> typed as HTML is kept aside by Markdown until the end: left out too.
         stash = self.md.htmlStash
         stash.rawHtmlBlocks = [
-            _RAW_IMAGE.sub("", block) if isinstance(block, str) else block
+            _without_raw_images(block) if isinstance(block, str) else block
             for block in stash.rawHtmlBlocks
         ]
 
     def _show_or_leave_out(self, parent: Element, element: Element) -> None:
         image = self.images.get(image_number(element.get("src", "")))
-        if image is None or not image.url.startswith("/") or image.url.startswith("//"):
+        if image is None or not is_our_image_url(image.url):
             _remove_keeping_tail(parent, element)
             return
         alt = (element.get("alt") or "").strip() or image.alt
@@ -103,7 +107,15 @@ class _LibraryImages(Treeprocessor):
         element.set("decoding", "async")
 
 
-_RAW_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# HTML parsers read `<image>` as `<img>`; a tag left open runs on to the next `>` or the end.
+_RAW_IMAGE = re.compile(r"<im(?:g|age)\b[^>]*>?", re.IGNORECASE)
+
+
+def _without_raw_images(html: str) -> str:
+    # Until nothing changes: taking `<img>` out of `<im<img>g ...>` leaves a new `<img ...>`.
+    while (stripped := _RAW_IMAGE.sub("", html)) != html:
+        html = stripped
+    return html
 
 
 def _remove_keeping_tail(parent: Element, element: Element) -> None:
@@ -131,17 +143,49 @@ class _LibraryImagesExtension(Extension):
 
 def image_number(src: str) -> int | None:
     """The library image a Markdown image points at (`image:12`), if any."""
-    number = src.strip().removeprefix(IMAGE_REFERENCE_PREFIX)
-    if src.strip().startswith(IMAGE_REFERENCE_PREFIX) and number.isdigit():
-        return int(number)
-    return None
+    match = IMAGE_REFERENCE.fullmatch(src.strip())
+    return int(match[1]) if match else None
 
 
-def _only_our_images(element: str, attribute: str, value: str) -> str | None:
-    # Behind the Markdown step, the sanitiser's own guard: an image's source is a path here.
-    if element == "img" and attribute == "src" and (not value.startswith("/") or "//" in value):
-        return None
-    return value
+# Printable ASCII, no space and no backslash (browsers read `/\host/` as `//host/`).
+_PLAIN_URL = re.compile(r"[!-\[\]-~]+")
+
+
+def is_our_image_url(url: str) -> bool:
+    """Whether `url` is a path under this site's MEDIA_URL, where the image library lives, and
+    nothing a browser could read as another host (`//host`, `/\\host`, `https://host`)."""
+    media = settings.MEDIA_URL
+    return (
+        media.startswith("/")
+        and not media.startswith("//")
+        and _PLAIN_URL.fullmatch(media) is not None
+        and _PLAIN_URL.fullmatch(url) is not None
+        and url.startswith(media)
+        and "//" not in url
+    )
+
+
+def _only_these_images(urls: frozenset[str]):
+    def only_our_images(element: str, attribute: str, value: str) -> str | None:
+        # Behind the Markdown step, the sanitiser's own guard: an image's source is one of the
+        # library images the text may show.
+        if (
+            element == "img"
+            and attribute == "src"
+            and not (value in urls and is_our_image_url(value))
+        ):
+            return None
+        return value
+
+    return only_our_images
+
+
+# An <img> as the sanitiser writes it: lower-case names, values always in double quotes.
+_SANITISED_IMAGE = re.compile(r'<img(?: [a-z]+="[^"]*")*>')
+
+
+def _drop_images_without_source(html: str) -> str:
+    return _SANITISED_IMAGE.sub(lambda m: m[0] if ' src="' in m[0] else "", html)
 
 
 class _DemoteTopHeadings(Treeprocessor):
@@ -215,16 +259,18 @@ def render_markdown(
     if top_level != 2 or id_prefix:
         extensions.append(_NestHeadingsExtension(top_level, id_prefix))
     html = markdown.markdown(source, extensions=extensions, output_format="html")
-    return sanitise(html)
+    return sanitise(html, image_urls=frozenset(image.url for image in images))
 
 
-def sanitise(html: str) -> str:
-    """The one allow-list, for HTML from anywhere (Markdown rendered here, or an import)."""
-    return nh3.clean(
+def sanitise(html: str, *, image_urls: frozenset[str] = frozenset()) -> str:
+    """The one allow-list, for HTML from anywhere (Markdown rendered here, or an import). An
+    image stays only if its source is one of `image_urls`, library images under MEDIA_URL."""
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_only_our_images,
+        attribute_filter=_only_these_images(image_urls),
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    return _drop_images_without_source(cleaned)

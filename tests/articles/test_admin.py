@@ -175,6 +175,13 @@ def test_the_preview_of_a_saved_article_shows_the_edits_not_the_saved_text(marke
     assert article.body == "Saved words."
 
 
+@pytest.mark.parametrize("number", ["²", "9" * 30, "12abc"])
+def test_a_preview_of_an_article_that_cannot_exist_is_not_found(marketing, number):
+    response = marketing.post(f"{ADMIN}preview/?article={number}", article_form())
+
+    assert response.status_code == 404
+
+
 def test_the_preview_is_for_people_who_edit_articles(client):
     from tests.admissions.factories import AdmissionsStaffFactory
     from tests.staff_sign_in import sign_in

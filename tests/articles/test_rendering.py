@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 
 from articles.models import ArticleImage
+from articles.rendering import missing_images
 from tests.articles.factories import ArticleFactory, ArticleImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +122,48 @@ def test_an_article_may_describe_a_library_image_its_own_way():
         "![missing](image:999999)",
         '<img src="/media/articles/other.webp">',
         'Inline <img src="https://tracker.example/p.gif" alt="x"> image',
+        '<image src="/\\tracker.example/p.gif">',
+        '<IMAGE SRC="/\\tracker.example/p.gif">',
+        '<IMG SRC="/\\tracker.example/p.gif">',
+        'Inline <image src="/media/articles/other.webp" alt="x"> image',
+        '<im<img>g src="/\\tracker.example/p.gif">',
+        "![pixel](/\\tracker.example/p.gif)",
     ],
 )
 def test_any_other_image_is_left_out(body):
     assert "<img" not in rendered(body)
+
+
+def test_a_library_image_typed_as_html_is_left_out():
+    image = ArticleImageFactory()
+
+    for tag in ("img", "image", "IMAGE"):
+        html = rendered(f'![](image:{image.pk})\n\n<{tag} src="{image.image.url}">')
+
+        assert html.count("<img") == 1, tag
+
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_an_image_is_named_by_its_number_in_ascii_digits_only():
+    image = ArticleImageFactory()
+    other_digits = str(image.pk).translate(ARABIC_INDIC_DIGITS)
+
+    article = ArticleFactory(body=f"![](image:{other_digits})\n\n![](image:²)")
+
+    assert "<img" not in article.body_html
+    assert not article.body_images.exists()
+
+
+@pytest.mark.parametrize("number", ["9" * 10, "9" * 20, "9" * 400])
+def test_an_image_number_too_big_for_the_database_is_no_image_and_no_error(number):
+    body = f"![](image:{number})\n\nStill here."
+
+    article = ArticleFactory(body=body)
+
+    assert "<img" not in article.body_html and "Still here." in article.body_html
+    assert missing_images(body) == []
 
 
 def test_an_image_in_use_cannot_be_deleted_and_a_new_description_shows_in_the_article():
