@@ -41,6 +41,8 @@ class OutgoingMessage:
     # What a channel that sends structured data (a webhook) needs besides the text, for the
     # channels that ask for it (`wants_facts`): see `message_facts`.
     facts: dict | None = field(default=None, compare=False)
+    # An iCalendar attachment, sent as invitation.ics.
+    calendar: str = ""
 
 
 def send_email(recipient: str, message: OutgoingMessage) -> None:
@@ -51,6 +53,8 @@ def send_email(recipient: str, message: OutgoingMessage) -> None:
         to=[recipient],
         headers={"Message-ID": message.message_id},
     )
+    if message.calendar:
+        email.attach("invitation.ics", message.calendar, "text/calendar")
     try:
         email.send()
     except SMTPRecipientsRefused as error:

@@ -29,6 +29,7 @@ from admissions.models import (
     Lead,
     Priority,
     Status,
+    same_person,
 )
 from admissions.roles import STAFF_GROUP, SUPERVISORS_GROUP
 from core.forms import MultilineCharField
@@ -314,11 +315,8 @@ def _act(request, lead: Lead, action: str, bound: dict) -> str | None:
 
 
 def possible_duplicates(lead: Lead):
-    same = Q(phone=lead.phone)
-    if lead.email:
-        same |= Q(email=lead.email)
     return (
-        Lead.objects.filter(same)
+        Lead.objects.filter(same_person(lead.phone, lead.email))
         .exclude(pk=lead.pk)
         .exclude(anonymised_at__isnull=False)
         .only("pk", "reference", "created_at", "status", "close_outcome", "referred_to")

@@ -64,6 +64,11 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class LeadKind(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation request"
+    INFO_SESSION = "info_session", "Information session registration"
+
+
 class Priority(models.TextChoices):
     NORMAL = "normal", "Normal"
     URGENT = "urgent", "Urgent"
@@ -197,15 +202,30 @@ class LeadQuerySet(models.QuerySet):
         )
 
     def recent_with_contact_details(self, *, phone, email: str, since: datetime):
-        matches = Q(phone=phone)
-        if email:
-            matches |= Q(email=email)  # stored lowercased
-        return self.filter(matches, created_at__gte=since)
+        return self.filter(same_person(phone, email), created_at__gte=since)
+
+
+def same_person(phone, email: str) -> Q:
+    """Leads with this phone or e-mail (a registration for an information session may give
+    no phone: an empty one matches nothing)."""
+    matches = Q(pk__in=[])
+    if phone:
+        matches |= Q(phone=phone)
+    if email:
+        matches |= Q(email=email)  # stored lowercased
+    return matches
 
 
 class Lead(models.Model):
-    """A consultation request from the website: the person to call back and what they told us."""
+    """A consultation request from the website, or a registration for an information session:
+    the person to call back and what they told us."""
 
+    kind = models.CharField(
+        max_length=16,
+        choices=LeadKind.choices,
+        default=LeadKind.CONSULTATION,
+        db_default=LeadKind.CONSULTATION,
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     # Shown to the person on the thank-you page and in the acknowledgment, quoted when they call
     # back. Null only on a lead stored by the previous release during a rolling deploy.
@@ -225,7 +245,8 @@ class Lead(models.Model):
     )
 
     # How to reach them.
-    phone = PhoneNumberField(db_index=True)
+    # Required by the consultation form; a registration for an information session may leave it.
+    phone = PhoneNumberField(db_index=True, blank=True)
     phone_extension = models.CharField(max_length=20, blank=True, default="", db_default="")
     email = models.EmailField(blank=True, db_index=True)
     preferred_contact = models.CharField(max_length=8, choices=ContactMethod.choices)
@@ -428,7 +449,9 @@ class Lead(models.Model):
         # Only to someone who asked to be reached by e-mail: an address typed by anyone else
         # must not bring them mail from a treatment center.
         by_email = self.preferred_contact == ContactMethod.EMAIL
-        return bool(self.email) and by_email and self.in_pipeline
+        # A registration's confirmation, with its calendar invitation, says it instead.
+        consultation = self.kind == LeadKind.CONSULTATION
+        return bool(self.email) and by_email and consultation and self.in_pipeline
 
     def admin_url(self) -> str:
         return reverse("admin:admissions_lead_change", args=[self.pk])
@@ -481,6 +504,14 @@ class Purpose(models.TextChoices):
     INTAKE_PROBLEM = "intake_problem", "A kept request could not be stored"
     ASSIGNMENT = "assignment", "A lead was assigned to you"
     CALL_BACK_REMINDER = "call_back_reminder", "A call-back is due"
+    # To a person registered for an information session (infosessions.messages).
+    SESSION_CONFIRMATION = "session_confirmation", "Information session: registered"
+    SESSION_WAITLISTED = "session_waitlisted", "Information session: on the waiting list"
+    SESSION_SEAT_OPENED = "session_seat_opened", "Information session: a seat opened"
+    SESSION_REMINDER = "session_reminder", "Information session: reminder"
+    SESSION_UPDATE = "session_update", "Information session: changed"
+    SESSION_CANCELLED = "session_cancelled", "Information session: cancelled"
+    REGISTRATION_CANCELLED = "registration_cancelled", "Information session: place given up"
 
 
 class DispatchQuerySet(models.QuerySet):
@@ -516,6 +547,8 @@ class Dispatch(models.Model):
     )
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # An iCalendar attachment (an information session's invitation), rendered with the message.
+    calendar = models.TextField(blank=True, default="", db_default="")
     message_id = models.CharField("Message-ID", max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -708,6 +741,7 @@ class ActivityKind(models.TextChoices):
     STATUS_CHANGE = "status_change", "Status change"
     ASSIGNMENT = "assignment", "Assignment"
     CALL_BACK_SCHEDULED = "call_back_scheduled", "Call-back scheduled"
+    INFO_SESSION = "info_session", "Information session"
 
 
 class CallOutcome(models.TextChoices):

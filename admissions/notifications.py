@@ -38,7 +38,7 @@ from admissions.channels import (
     message_facts,
     staff_channels,
 )
-from admissions.models import Dispatch, Lead, Notification, Purpose
+from admissions.models import Dispatch, Lead, LeadKind, Notification, Purpose
 from center.profile import current_center
 from core.seo import absolute_url
 
@@ -63,6 +63,18 @@ STAFF_PURPOSES = {
     Purpose.ESCALATION,
     Purpose.DAILY_DIGEST,
     Purpose.FLOOD_ALERT,
+}
+# Messages to members of the public (the requester, a person registered for a session): sent
+# from ACKNOWLEDGMENT_FROM_EMAIL, whose domain names no treatment center.
+PUBLIC_PURPOSES = {
+    Purpose.ACKNOWLEDGMENT,
+    Purpose.SESSION_CONFIRMATION,
+    Purpose.SESSION_WAITLISTED,
+    Purpose.SESSION_SEAT_OPENED,
+    Purpose.SESSION_REMINDER,
+    Purpose.SESSION_UPDATE,
+    Purpose.SESSION_CANCELLED,
+    Purpose.REGISTRATION_CANCELLED,
 }
 # A digest lists at most this many leads, oldest first, and says how many more there are.
 DIGEST_MAX_LEADS = 50
@@ -108,7 +120,7 @@ def team_inbox() -> list[tuple[NotificationChannel, str]]:
 
 
 def _message_id(purpose: str) -> str:
-    if purpose == Purpose.ACKNOWLEDGMENT:
+    if purpose in PUBLIC_PURPOSES:
         # The sender's own domain: the site's could name the treatment center in the headers.
         domain = parseaddr(settings.ACKNOWLEDGMENT_FROM_EMAIL)[1].rpartition("@")[2]
     else:
@@ -122,13 +134,14 @@ def dispatch_once(
     purpose: str,
     channel: str,
     recipient: str,
-    render: Callable[[], tuple[str, str]],
+    render: Callable[[], tuple[str, str] | tuple[str, str, str]],
     lead: Lead | None = None,
 ) -> Dispatch:
-    """The dispatch with this key, made (and its message rendered) only if it does not exist."""
+    """The dispatch with this key, made (and its message rendered) only if it does not exist.
+    `render` gives the subject and body, and may give an iCalendar attachment third."""
     if existing := Dispatch.objects.filter(key=key).first():
         return existing
-    subject, body = render()
+    subject, body, *calendar = render()
     try:
         with transaction.atomic():
             return Dispatch.objects.create(
@@ -139,6 +152,7 @@ def dispatch_once(
                 lead=lead,
                 subject=" ".join(subject.split())[:300],
                 body=body,
+                calendar=calendar[0] if calendar else "",
                 message_id=_message_id(purpose),
             )
     except IntegrityError:  # made by another task a moment ago
@@ -176,6 +190,9 @@ def render_lead_message(lead: Lead, purpose: str, round_: int) -> tuple[str, str
     # message: reference, priority, age, and the admin link where staff sign in to see the rest.
     context = {
         "reference": lead.reference or f"#{lead.pk}",
+        "what": "Information session registration"
+        if lead.kind == LeadKind.INFO_SESSION
+        else "Consultation request",
         "urgent": lead.is_urgent,
         "age": timesince(lead.created_at, timezone.now()),
         "received_at": timezone.localtime(lead.created_at),
@@ -397,8 +414,9 @@ def deliver(dispatch_id: int) -> Delivery:
         body=dispatch.body,
         message_id=dispatch.message_id,
         from_email=settings.ACKNOWLEDGMENT_FROM_EMAIL
-        if dispatch.purpose == Purpose.ACKNOWLEDGMENT
+        if dispatch.purpose in PUBLIC_PURPOSES
         else None,
+        calendar=dispatch.calendar,
     )
     try:
         channel = channel_named(dispatch.channel)

@@ -34,6 +34,7 @@ from admissions.models import (
     FloodEpisode,
     HoldReason,
     Lead,
+    LeadKind,
     Notification,
     Payment,
     Priority,
@@ -100,12 +101,13 @@ TEXT_FIELDS = (
 
 @dataclass(frozen=True)
 class ConsultationRequest:
-    """A validated request for a consultation, from the website form or any other front door."""
+    """A validated request for a consultation, from the website form or any other front door
+    (a registration for an information session is one too, of its own kind)."""
 
     for_whom: str
     first_name: str
     last_name: str
-    phone: PhoneNumber
+    phone: PhoneNumber | None  # None only for a registration, which may give none
     preferred_contact: str
     consent_given: bool
     email: str = ""
@@ -120,19 +122,22 @@ class ConsultationRequest:
     insurance_subscriber: str = ""
     message: str = ""
     referral_source: str = ""
+    kind: str = LeadKind.CONSULTATION
 
     def as_data(self) -> dict:
         """Plain, JSON-ready values: the phone as E.164 with its extension apart."""
         data = asdict(self)
-        data["phone"] = self.phone.as_e164
-        data["phone_extension"] = self.phone.extension or ""
+        data["phone"] = self.phone.as_e164 if self.phone else ""
+        data["phone_extension"] = (self.phone.extension if self.phone else "") or ""
         return data
 
     @classmethod
     def from_data(cls, data: dict) -> "ConsultationRequest":
         data = dict(data)
-        phone = PhoneNumber.from_string(data.pop("phone"))
-        phone.extension = data.pop("phone_extension", "") or None
+        phone = PhoneNumber.from_string(number) if (number := data.pop("phone")) else None
+        extension = data.pop("phone_extension", "") or None
+        if phone:
+            phone.extension = extension
         return cls(phone=phone, **data)
 
 
@@ -280,7 +285,8 @@ def receive_consultation_request(
 def _stored_fields(request: ConsultationRequest) -> dict:
     fields = asdict(request)
     del fields["consent_given"]
-    fields["phone_extension"] = clean_text(request.phone.extension or "")[:20]
+    fields["phone"] = request.phone or ""
+    fields["phone_extension"] = clean_text((request.phone and request.phone.extension) or "")[:20]
     fields["email"] = clean_text(request.email).strip().lower()
     for name in TEXT_FIELDS:
         fields[name] = clean_text(fields[name]).strip()

@@ -83,6 +83,11 @@ def _reach_out(lead: Lead, *, by, kind: str, outcome: str, note: str) -> Activit
     return activity
 
 
+def log_info_session(lead: Lead, *, by, note: str) -> Activity:
+    """A registration for an information session, or attendance at one, on the lead's timeline."""
+    return _record(lead, ActivityKind.INFO_SESSION, by, note=note)
+
+
 def add_note(lead: Lead, *, by, note: str) -> Activity:
     note = note.strip()
     if not note:

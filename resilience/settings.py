@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "center",
     "programs",
     "articles",
+    "infosessions",
     "admissions",
 ]
 
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "release the flood guard once the rate falls": {
         "task": "admissions.tasks.watch_for_floods",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "remind people registered for an information session": {
+        "task": "infosessions.tasks.send_session_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", site_search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("get-help/", include("admissions.urls")),
+    path("info-sessions/", include("infosessions.urls")),
     path("", include("center.urls")),
     # Last: core ends with the catch-all /<slug>/ for pages marketing adds in admin.
     path("", include("core.urls")),

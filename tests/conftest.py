@@ -49,6 +49,8 @@ def _restore_staff_roles(sender, **kwargs):
     if sender.name == "admissions":
         import_module("admissions.migrations.0007_roles").assign_roles(django_apps)
         _restore_marketing_permissions()
+        # After 0007's, which sets each group's permissions afresh.
+        import_module("infosessions.migrations.0002_roles").assign_roles(django_apps)
 
 
 def _restore_marketing_permissions():

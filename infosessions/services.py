@@ -1,0 +1,409 @@
+"""Information-session use cases: registering, giving a place up, changing or cancelling a
+session, reminders and attendance. Views, admin and tasks call these; none needs a request.
+
+Seats: a registration locks the session's row (SELECT … FOR UPDATE) and counts the seats taken
+in the same transaction, so two people can never take the last seat; whoever comes second waits
+on the list. Every registration is also a lead of kind "info session", stored by the admissions
+intake (routing, staff notifications, the desk and its audit all apply).
+
+Messages to the registrant are admissions dispatches with a stable key, made in the transaction
+that calls for them and delivered once it commits: each is sent at most once (the key), and one
+whose task is lost is sent by the admissions sweep.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
+
+from admissions import services as intake
+from admissions import triage
+from admissions.models import ContactMethod, Dispatch, ForWhom, LeadKind, Purpose
+from admissions.notifications import dispatch_once
+from center.profile import current_center
+from core.queueing import publish_quickly
+from core.seo import absolute_url
+from infosessions.calendar import invitation
+from infosessions.models import InfoSession, Registration, Status
+
+logger = logging.getLogger(__name__)
+
+# A change to any of these is news to the people registered: they get an update.
+ANNOUNCED_FIELDS = frozenset({"starts_at", "ends_at", "format", "place", "meeting_url"})
+# The registrant's cancel link works this long (and never once the session has started).
+CANCEL_LINK_MAX_AGE = timedelta(days=120)
+_CANCEL_SALT = "infosessions.cancel-registration"
+# Reminders: the day before, at the same time of day in the center's time zone (so 23 or 25
+# hours before across a daylight-saving change), and an hour before. One that could not be sent
+# in its window (workers down for hours) is left out rather than sent late.
+DAY_BEFORE = "day_before"
+HOUR_BEFORE = "hour_before"
+REMINDER_WINDOW = {DAY_BEFORE: timedelta(hours=6), HOUR_BEFORE: timedelta(minutes=50)}
+
+
+@dataclass(frozen=True)
+class RegistrationDetails:
+    first_name: str
+    last_name: str
+    email: str
+    phone: PhoneNumber | None
+    consent_given: bool
+
+
+class RegistrationClosedError(Exception):
+    """The session is not open for registration (not published, cancelled or started)."""
+
+
+class AlreadyRegisteredError(Exception):
+    """This e-mail address already has a place (or a place on the list) at this session."""
+
+
+class NotRegisteredError(Exception):
+    """A bot signal closed the request as suspected spam: a lead is stored, no place taken."""
+
+
+# --- Registering -----------------------------------------------------------------------------
+
+
+def register(
+    session_id: int,
+    details: RegistrationDetails,
+    *,
+    attribution: dict[str, str] | None = None,
+    form_nonce: str | None = None,
+    screening: intake.Screening | None = None,
+) -> Registration:
+    """A seat if one is left, else a place on the waiting list; the lead in admissions; the
+    confirmation (or waiting-list) e-mail once committed. Sent twice from the same form (a double
+    click), the same registration is returned."""
+    request = _as_intake_request(details, session_id)
+    intake_id = intake.intake_id_for(request, form_nonce)
+    with transaction.atomic():
+        session = (
+            InfoSession.objects.select_for_update(of=("self",))
+            .select_related("place", "program")
+            .get(pk=session_id)
+        )
+        lead = intake.lead_already_received(intake_id)
+        if lead and (same := session.registrations.active().filter(lead=lead).first()):
+            return same
+        if not session.is_open:
+            raise RegistrationClosedError
+        email = request.email.strip().lower()
+        if session.registrations.active().filter(email=email).exists():
+            raise AlreadyRegisteredError
+        lead = intake.receive_consultation_request(
+            request,
+            attribution=attribution,
+            form_nonce=form_nonce,
+            intake_id=intake_id,
+            screening=screening,
+        )
+        if lead.bot_signals and not lead.in_pipeline:
+            registration = None  # the lead is kept (committed below); no seat is taken
+        else:
+            registration = _take_a_place(session, lead, email, details)
+    if registration is None:
+        raise NotRegisteredError
+    logger.info(
+        "Registration #%s for session #%s (%s)", registration.pk, session.pk, registration.status
+    )
+    return registration
+
+
+def _take_a_place(session, lead, email: str, details: RegistrationDetails) -> Registration:
+    """With the session's row locked: a seat if one is left, else the waiting list."""
+    taken = session.registrations.filter(status=Status.REGISTERED).count()
+    registration = Registration.objects.create(
+        session=session,
+        lead=lead,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        email=email,
+        phone=details.phone or "",
+        status=Status.REGISTERED if taken < session.capacity else Status.WAITLISTED,
+    )
+    triage.log_info_session(lead, by=None, note=f"{registration.get_status_display()}: {session}")
+    _tell(
+        registration,
+        Purpose.SESSION_CONFIRMATION
+        if registration.status == Status.REGISTERED
+        else Purpose.SESSION_WAITLISTED,
+    )
+    return registration
+
+
+def _as_intake_request(details: RegistrationDetails, session_id: int) -> intake.ConsultationRequest:
+    program = (
+        InfoSession.objects.filter(pk=session_id).values_list("program__slug", flat=True).first()
+    )
+    return intake.ConsultationRequest(
+        kind=LeadKind.INFO_SESSION,
+        for_whom=ForWhom.SELF,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        phone=details.phone,
+        email=details.email,
+        # Someone who gave a phone may be called back about the program; else e-mail only.
+        preferred_contact=ContactMethod.CALL if details.phone else ContactMethod.EMAIL,
+        consent_given=details.consent_given,
+        program=program or "",
+    )
+
+
+# --- Giving a place up, and the waiting list ---------------------------------------------------
+
+
+def cancel_link(registration: Registration) -> str:
+    token = signing.dumps(registration.pk, salt=_CANCEL_SALT, compress=True)
+    return absolute_url(reverse("infosessions:cancel", args=[token]))
+
+
+def registration_for_cancel_token(token: str) -> Registration | None:
+    """The registration a cancel link names, if the link is genuine and not expired."""
+    try:
+        pk = signing.loads(token, salt=_CANCEL_SALT, max_age=CANCEL_LINK_MAX_AGE)
+    except signing.BadSignature:  # tampered with, or expired (SignatureExpired is one)
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Registration.objects.select_related("session", "session__place").filter(pk=pk).first()
+
+
+def cancel_registration(registration_id: int) -> Registration:
+    """Give the place up (at the registrant's request); the first on the waiting list, if any,
+    gets the seat and is told. Idempotent."""
+    with transaction.atomic():
+        session_id = Registration.objects.values_list("session_id", flat=True).get(
+            pk=registration_id
+        )
+        session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session_id)
+        registration = Registration.objects.select_related("session").get(pk=registration_id)
+        if registration.status == Status.CANCELLED:
+            return registration
+        had_a_seat = registration.status == Status.REGISTERED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        if registration.lead_id:
+            triage.log_info_session(
+                registration.lead, by=None, note=f"Gave up their place: {session}"
+            )
+        _tell(registration, Purpose.REGISTRATION_CANCELLED)
+        if had_a_seat:
+            fill_free_seats(session)
+    return registration
+
+
+def fill_free_seats(session: InfoSession) -> list[Registration]:
+    """Give free seats to the waiting list, first come first served. Call with the session's
+    row locked (in the transaction that freed the seats)."""
+    if not session.is_open:
+        return []
+    taken = session.registrations.filter(status=Status.REGISTERED).count()
+    free = max(session.capacity - taken, 0)
+    promoted = list(session.registrations.filter(status=Status.WAITLISTED)[:free])
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _tell(registration, Purpose.SESSION_SEAT_OPENED)
+    return promoted
+
+
+# --- Changing and cancelling a session -------------------------------------------------------
+
+
+def session_changed(session: InfoSession, changed: set[str]) -> None:
+    """After admin saved a change: registrants hear of a new time, place or link (with the
+    invitation updated, SEQUENCE bumped); more seats go to the waiting list."""
+    with transaction.atomic():
+        session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if changed & ANNOUNCED_FIELDS and session.cancelled_at is None:
+            InfoSession.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
+            session.refresh_from_db()
+            for registration in session.registrations.active():
+                _tell(registration, Purpose.SESSION_UPDATE, key_suffix=str(session.sequence))
+        if "capacity" in changed or "published" in changed:
+            fill_free_seats(session)
+
+
+def cancel_session(session_id: int) -> int:
+    """Call the session off: it leaves the site, and everyone registered or waiting is told
+    (their calendars remove it). Returns how many are told. Idempotent."""
+    with transaction.atomic():
+        session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session_id)
+        if session.cancelled_at is not None:
+            return 0
+        InfoSession.objects.filter(pk=session.pk).update(
+            cancelled_at=timezone.now(), sequence=F("sequence") + 1
+        )
+        session.refresh_from_db()
+        registrations = list(session.registrations.active())
+        for registration in registrations:
+            _tell(registration, Purpose.SESSION_CANCELLED)
+    return len(registrations)
+
+
+def repeat_weekly(session: InfoSession, weeks: int) -> list[InfoSession]:
+    """Copies of the session on the same weekday and local time for the next `weeks` weeks:
+    separate sessions, each edited or cancelled on its own (6 pm stays 6 pm across a change of
+    daylight-saving time)."""
+    start = session.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+    length = session.ends_at - session.starts_at
+    copies = []
+    for week in range(1, weeks + 1):
+        # Arithmetic on an aware time keeps the wall clock; the zone gives the date's offset.
+        starts_at = start + timedelta(weeks=week)
+        copies.append(
+            InfoSession(
+                program=session.program,
+                title=session.title,
+                description=session.description,
+                starts_at=starts_at,
+                ends_at=starts_at + length,
+                format=session.format,
+                place=session.place,
+                meeting_url=session.meeting_url,
+                capacity=session.capacity,
+                host=session.host,
+                published=session.published,
+            )
+        )
+    for copy in copies:
+        copy.save()
+    return copies
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def reminder_due_at(session: InfoSession, which: str) -> datetime:
+    if which == HOUR_BEFORE:
+        return session.starts_at - timedelta(hours=1)
+    # Arithmetic on an aware time keeps the wall clock; the zone gives that day's offset.
+    return session.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)) - timedelta(days=1)
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Queue every reminder now due (run every minute by beat; any run, on any worker, finds
+    the same ones and makes each message once). Returns how many were made."""
+    now = now or timezone.now()
+    sessions = InfoSession.objects.filter(
+        published=True,
+        cancelled_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=26),
+    ).select_related("place")
+    made = 0
+    for session in sessions:
+        which = _reminder_now(session, now)
+        if which is None:
+            continue
+        due = reminder_due_at(session, which)
+        suffix = f"{which}:{int(session.starts_at.timestamp())}"
+        registrations = session.registrations.filter(status=Status.REGISTERED, created_at__lt=due)
+        keys = {_key(Purpose.SESSION_REMINDER, r.pk, suffix): r for r in registrations}
+        sent = set(Dispatch.objects.filter(key__in=keys).values_list("key", flat=True))
+        for key, registration in keys.items():
+            if key not in sent:
+                with transaction.atomic():
+                    _tell(registration, Purpose.SESSION_REMINDER, key_suffix=suffix, which=which)
+                made += 1
+    return made
+
+
+def _reminder_now(session: InfoSession, now: datetime) -> str | None:
+    """The reminder whose window this is, if any (an hour before outranks the day before)."""
+    for which in (HOUR_BEFORE, DAY_BEFORE):
+        due = reminder_due_at(session, which)
+        if due <= now < due + REMINDER_WINDOW[which]:
+            return which
+    return None
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+
+def mark_attendance(registration_id: int, *, attended: bool, by) -> bool:
+    """Record whether they came, on the registration and on the lead's timeline. Returns False
+    when it was already marked so."""
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session", "lead")
+            .get(pk=registration_id)
+        )
+        if registration.attended is attended:
+            return False
+        registration.attended = attended
+        registration.attendance_marked_at = timezone.now()
+        registration.attendance_marked_by = by
+        registration.save(
+            update_fields=["attended", "attendance_marked_at", "attendance_marked_by"]
+        )
+        if registration.lead:
+            what = "Attended" if attended else "Did not attend"
+            triage.log_info_session(
+                registration.lead, by=by, note=f"{what}: {registration.session}"
+            )
+    return True
+
+
+# --- Messages to the registrant ----------------------------------------------------------------
+
+_CANCELLING = {Purpose.SESSION_CANCELLED, Purpose.REGISTRATION_CANCELLED}
+
+
+def _key(purpose: str, registration_id: int, suffix: str = "") -> str:
+    return f"{purpose}:{registration_id}:{suffix}" if suffix else f"{purpose}:{registration_id}"
+
+
+def _tell(
+    registration: Registration, purpose: str, *, key_suffix: str = "", which: str = ""
+) -> None:
+    """Make the message (once for its key) and deliver it once the transaction commits."""
+    from admissions.tasks import deliver_dispatch
+
+    dispatch = dispatch_once(
+        _key(purpose, registration.pk, key_suffix),
+        purpose=purpose,
+        channel="email",
+        recipient=registration.email,
+        lead=registration.lead,
+        render=partial(render_registrant_message, registration, purpose, which=which),
+    )
+    transaction.on_commit(partial(publish_quickly, deliver_dispatch, dispatch.pk), robust=True)
+
+
+def render_registrant_message(
+    registration: Registration, purpose: str, *, which: str = ""
+) -> tuple[str, str, str]:
+    """(subject, body, invitation). The subject names no treatment: the mailbox, or the lock
+    screen it shows on, may not be theirs alone."""
+    session = registration.session
+    context = {
+        "center": current_center(),
+        "registration": registration,
+        "session": session,
+        "starts": timezone.localtime(session.starts_at),
+        "ends": timezone.localtime(session.ends_at),
+        "which": which,
+        "cancel_link": cancel_link(registration),
+        "sessions_link": absolute_url(reverse("infosessions:list")),
+        "time_zone": settings.TIME_ZONE,
+    }
+    subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
+    body = render_to_string(f"infosessions/email/{purpose}.txt", context)
+    return subject, body, invitation(session, cancelled=purpose in _CANCELLING)

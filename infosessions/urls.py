@@ -1,0 +1,12 @@
+from django.urls import path
+
+from infosessions import views
+
+app_name = "infosessions"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("cancel/<str:token>/", views.cancel, name="cancel"),
+]

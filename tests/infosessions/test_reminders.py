@@ -1,0 +1,128 @@
+"""Reminders the day before (the same time of day, in the center's time zone) and an hour before:
+made by whichever beat run finds them due, never twice, never for a cancelled place or session."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from admissions.models import Dispatch, Purpose
+from infosessions import services
+from infosessions.models import Status
+from tests.infosessions.factories import InfoSessionFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+BOSTON = ZoneInfo("America/New_York")
+UTC = ZoneInfo("UTC")
+
+
+def session_at(local: datetime, **fields):
+    starts_at = local.replace(tzinfo=BOSTON)
+    return InfoSessionFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), **fields)
+
+
+def registered(session, **fields):
+    return RegistrationFactory(
+        session=session, created_at=session.starts_at - timedelta(days=5), **fields
+    )
+
+
+def reminders(run_at: datetime, django_capture_on_commit_callbacks) -> list:
+    before = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_due_reminders(now=run_at)
+    return mail.outbox[before:]
+
+
+def test_the_day_before_reminder_keeps_the_local_time_across_the_end_of_daylight_saving(
+    django_capture_on_commit_callbacks,
+):
+    # Clocks go back at 2 am on Sunday, November 1, 2026: 6 pm Sunday is 23:00 UTC, and 6 pm
+    # Saturday was 22:00 UTC, 25 hours earlier.
+    session = session_at(datetime(2026, 11, 1, 18, 0))
+    registered(session, email="robin@example.org")
+
+    assert services.reminder_due_at(session, services.DAY_BEFORE) == datetime(
+        2026, 10, 31, 22, 0, tzinfo=UTC
+    )
+    assert not reminders(
+        datetime(2026, 10, 31, 21, 59, tzinfo=UTC), django_capture_on_commit_callbacks
+    )
+    (reminder,) = reminders(
+        datetime(2026, 10, 31, 22, 0, tzinfo=UTC), django_capture_on_commit_callbacks
+    )
+    assert reminder.to == ["robin@example.org"]
+    assert "tomorrow at 6:00 PM" in reminder.subject
+
+
+def test_the_day_before_reminder_across_the_start_of_daylight_saving_is_23_hours_early():
+    # Clocks go forward at 2 am on Sunday, March 14, 2027.
+    session = session_at(datetime(2027, 3, 14, 10, 0))
+
+    due = services.reminder_due_at(session, services.DAY_BEFORE)
+
+    # (In UTC: Python subtracts two times of one zone by their clocks.)
+    assert session.starts_at.astimezone(UTC) - due.astimezone(UTC) == timedelta(hours=23)
+    assert due.astimezone(BOSTON).hour == 10
+
+
+def test_the_hour_before_reminder_is_an_hour_before_and_each_is_sent_once(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="robin@example.org")
+    hour_before = session.starts_at - timedelta(hours=1)
+
+    first = reminders(hour_before, django_capture_on_commit_callbacks)
+    again = reminders(hour_before + timedelta(minutes=1), django_capture_on_commit_callbacks)
+
+    assert [message.subject for message in first] == ["Reminder: today at 6:00 PM"]
+    assert again == []
+    assert Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).count() == 1
+
+
+def test_no_reminder_for_a_place_given_up_a_waiting_place_or_a_cancelled_session(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="gave-up@example.org", status=Status.CANCELLED)
+    registered(session, email="waiting@example.org", status=Status.WAITLISTED)
+    called_off = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(called_off, email="called-off@example.org")
+    services.cancel_session(called_off.pk)
+
+    assert not reminders(
+        session.starts_at - timedelta(minutes=30), django_capture_on_commit_callbacks
+    )
+
+
+def test_someone_who_registered_after_a_reminder_was_due_does_not_get_it(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    RegistrationFactory(session=session, created_at=session.starts_at - timedelta(hours=3))
+
+    sent = reminders(session.starts_at - timedelta(hours=20), django_capture_on_commit_callbacks)
+
+    assert sent == []
+
+
+def test_a_reminder_missed_for_hours_is_left_out_rather_than_sent_late(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session)
+    day_before = services.reminder_due_at(session, services.DAY_BEFORE)
+
+    assert not reminders(day_before + timedelta(hours=7), django_capture_on_commit_callbacks)
+
+
+def test_the_beat_schedule_runs_the_reminders_every_minute(settings):
+    (entry,) = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "infosessions.tasks.send_session_reminders"
+    ]
+    assert entry["schedule"] <= 60
