@@ -2,12 +2,14 @@
 
 What it shows: leads received today and this week by status, program and source; the leads
 overdue now; how fast leads are first contacted (median, 90th percentile, share within 5, 15 and
-60 minutes; weekday daytime, nights and weekends apart); and conversion by program and source
-over a chosen period.
+60 minutes; weekday daytime, nights and weekends apart); conversion by program and source over a
+chosen period; and, over the same period, the information sessions held, the registrations made,
+attendance, and the attendees admitted.
 
 The figures are plain functions (`figures_for`) over a fixed number of queries, whatever the
-number of leads, programs or sources: grouped aggregates, plus one two-column list of times for
-the percentiles (SQLite has no percentile_cont). The view only chooses the period and draws them.
+number of leads, programs, sources, sessions or registrations: grouped aggregates, plus one
+two-column list of times for the percentiles (SQLite has no percentile_cont). The view only
+chooses the period and draws them.
 
 Definitions (also stated on the page):
 
@@ -26,6 +28,13 @@ Definitions (also stated on the page):
   is 8 a.m. to 8 p.m., Monday to Friday.
 - Conversion: leads admitted (status Admitted now) / all leads received in the period, leaving out
   those closed as suspected spam.
+- Information sessions held: published, not cancelled, and ended within the period (and by now).
+  Registrations made: those made in the period, for any session, whatever became of them; those
+  given up since (by the registrant, or with their session) and those still on the waiting list
+  are counted apart. Attendance: registrations marked attended at the sessions held / the seats
+  taken there (registrations holding a seat now); someone who came from the waiting list counts
+  as attended too, so it may pass 100%. Attendees admitted: attendees whose lead's status is
+  Admitted now (each lead once).
 
 Charts are server-drawn SVG with no script and no inline style (the Content-Security-Policy
 allows neither): bar lengths are SVG attributes, colours come from dashboard.css. Each chart is
@@ -46,6 +55,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from admissions.models import CloseOutcome, Lead, Priority, Status
+from infosessions.models import InfoSession, Registration
+from infosessions.models import Status as RegistrationStatus
 
 PERMISSION = "admissions.view_dashboard"
 
@@ -147,6 +158,30 @@ class OverdueLead:
 
 
 @dataclass(frozen=True)
+class InfoSessionFigures:
+    """Information sessions over the period: held, registrations made, attendance, admissions."""
+
+    held: int
+    # Registrations made in the period (for sessions of any date), and what became of them.
+    registrations: int
+    cancelled: int
+    waitlisted: int
+    # At the sessions held in the period.
+    seats_taken: int
+    attended: int
+    not_marked: int
+    admitted: int
+
+    @property
+    def attendance(self) -> Share:
+        return Share(self.attended, self.seats_taken)
+
+    @property
+    def attendees_admitted(self) -> Share:
+        return Share(self.admitted, self.attended)
+
+
+@dataclass(frozen=True)
 class DashboardFigures:
     now: datetime
     period_start: date
@@ -164,6 +199,7 @@ class DashboardFigures:
     conversion_total: Conversion
     overdue: list[OverdueLead]
     overdue_count: int
+    info_sessions: InfoSessionFigures
 
     @property
     def period_days(self) -> int:
@@ -172,15 +208,16 @@ class DashboardFigures:
 
 def figures_for(period_start: date, period_end: date, now: datetime) -> DashboardFigures:
     """The dashboard's figures: today and this week as of `now`, speed and conversion for the
-    local days `period_start` to `period_end` (both included). Five queries, always."""
+    local days `period_start` to `period_end` (both included). Seven queries, always."""
     today = timezone.localdate(now, center_zone())
     today_start = local_midnight(today)
     week_start = local_midnight(today - timedelta(days=today.weekday()))
     by_status, by_program, by_source, total = _received(today_start, week_start, now)
-    period = Lead.objects.filter(
-        created_at__gte=local_midnight(period_start),
-        created_at__lt=local_midnight(period_end + timedelta(days=1)),
+    period_from, period_until = (
+        local_midnight(period_start),
+        local_midnight(period_end + timedelta(days=1)),
     )
+    period = Lead.objects.filter(created_at__gte=period_from, created_at__lt=period_until)
     conversion_by_program, conversion_by_source, conversion_total = _conversion(period)
     overdue, overdue_count = _overdue(now)
     return DashboardFigures(
@@ -199,6 +236,7 @@ def figures_for(period_start: date, period_end: date, now: datetime) -> Dashboar
         conversion_total=conversion_total,
         overdue=overdue,
         overdue_count=overdue_count,
+        info_sessions=_info_sessions(period_from, period_until, now),
     )
 
 
@@ -387,6 +425,42 @@ def _overdue(now: datetime) -> tuple[list[OverdueLead], int]:
         for lead in leads
     ]
     return shown, overdue.count()
+
+
+def _info_sessions(period_from: datetime, period_until: datetime, now: datetime):
+    """Two queries: the sessions held, then one pass over the registrations made in the period
+    or held at those sessions."""
+
+    def held(prefix=""):
+        """Published, not cancelled, ended within the period and by now."""
+        return Q(
+            **{
+                f"{prefix}published": True,
+                f"{prefix}cancelled_at__isnull": True,
+                f"{prefix}ends_at__gte": period_from,
+                f"{prefix}ends_at__lt": period_until,
+                f"{prefix}ends_at__lte": now,
+            }
+        )
+
+    at_held = held("session__")
+    made = Q(created_at__gte=period_from, created_at__lt=period_until)
+    seat = Q(status=RegistrationStatus.REGISTERED)
+    came = at_held & Q(attended=True)
+    counts = Registration.objects.filter(made | at_held).aggregate(
+        registrations=Count("pk", filter=made),
+        cancelled=Count("pk", filter=made & Q(status=RegistrationStatus.CANCELLED)),
+        waitlisted=Count("pk", filter=made & Q(status=RegistrationStatus.WAITLISTED)),
+        seats_taken=Count("pk", filter=at_held & seat),
+        attendees=Count("pk", filter=came),  # not "attended", the field's name
+        not_marked=Count("pk", filter=at_held & seat & Q(attended__isnull=True)),
+        admitted=Count("lead", distinct=True, filter=came & Q(lead__status=Status.ADMITTED)),
+    )
+    return InfoSessionFigures(
+        held=InfoSession.objects.filter(held()).count(),
+        attended=counts.pop("attendees"),
+        **counts,
+    )
 
 
 # --- Words and numbers as shown ----------------------------------------------------------------
@@ -669,6 +743,7 @@ def dashboard_view(request, model_admin):
             "source": _conversion_rows(figures.conversion_by_source),
             "total": _conversion_rows([figures.conversion_total])[0],
         },
+        "info_session_rows": _info_session_rows(figures.info_sessions),
         "overdue_rows": [
             {"lead": lead, "waiting": format_duration(lead.waiting)} for lead in figures.overdue
         ],
@@ -710,4 +785,40 @@ def _conversion_rows(rows: list[Conversion]) -> list[dict]:
             "percent": format_percent(row.admitted.percent),
         }
         for row in rows
+    ]
+
+
+def _info_session_rows(sessions: InfoSessionFigures) -> list[dict]:
+    """The information sessions table: a row per measure, its number, and a share where one
+    means something."""
+
+    def share_of(share: Share, what: str) -> str:
+        return f"{format_percent(share.percent)} of {share.of} {what}" if share.of else "–"
+
+    made = sessions.registrations
+    return [
+        {"label": "Sessions held", "number": sessions.held, "share": ""},
+        {"label": "Registrations made", "number": made, "share": ""},
+        {
+            "label": "Given up since",
+            "number": sessions.cancelled,
+            "share": share_of(Share(sessions.cancelled, made), "registrations made"),
+        },
+        {
+            "label": "Still on the waiting list",
+            "number": sessions.waitlisted,
+            "share": share_of(Share(sessions.waitlisted, made), "registrations made"),
+        },
+        {"label": "Seats taken at the sessions held", "number": sessions.seats_taken, "share": ""},
+        {
+            "label": "Attended",
+            "number": sessions.attended,
+            "share": share_of(sessions.attendance, "seats taken"),
+        },
+        {"label": "Attendance not marked yet", "number": sessions.not_marked, "share": ""},
+        {
+            "label": "Attendees admitted",
+            "number": sessions.admitted,
+            "share": share_of(sessions.attendees_admitted, "attendees"),
+        },
     ]

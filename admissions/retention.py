@@ -24,7 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from admissions import audit
-from admissions.models import Activity, AuditAction, AuditEvent, Dispatch, Lead, Purpose
+from admissions.models import Activity, AuditAction, AuditEvent, Dispatch, Lead
+from admissions.notifications import PUBLIC_PURPOSES
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def anonymise_lead(lead_id: int, now: datetime) -> bool:
 
         Activity.objects.filter(lead=lead).exclude(note="").update(note="")
         _forget_acknowledgment_address(lead, now)
+        _forget_registrations(lead)
 
         # Every earlier version holds the names: the history keeps one version, this one.
         lead.history.all().delete()
@@ -114,11 +116,12 @@ def anonymise_lead(lead_id: int, now: datetime) -> bool:
 
 
 def _forget_acknowledgment_address(lead: Lead, now: datetime) -> None:
-    """The acknowledgment e-mailed to the requester names their address, as its recipient and in
-    its key. Staff messages name staff only and are kept as they are."""
-    notifications = lead.notifications.filter(purpose=Purpose.ACKNOWLEDGMENT)
+    """Messages to the requester (the acknowledgment; a registrant's confirmation, reminders and
+    the rest) name their address, as recipient and in the key, and a registrant's name in the
+    text. Staff messages name staff only and are kept as they are."""
+    notifications = lead.notifications.filter(purpose__in=PUBLIC_PURPOSES)
     dispatches = Dispatch.objects.filter(
-        Q(lead=lead) | Q(notifications__lead=lead), purpose=Purpose.ACKNOWLEDGMENT
+        Q(lead=lead) | Q(notifications__lead=lead), purpose__in=PUBLIC_PURPOSES
     )
     dispatch_ids = set(dispatches.values_list("pk", flat=True))
     notifications.exclude(recipient="").update(recipient="")
@@ -126,8 +129,21 @@ def _forget_acknowledgment_address(lead: Lead, now: datetime) -> None:
     Dispatch.objects.filter(pk__in=dispatch_ids).pending().update(given_up_at=now)
     for dispatch_id in dispatch_ids:
         Dispatch.objects.filter(pk=dispatch_id).update(
-            recipient="", key=f"{Purpose.ACKNOWLEDGMENT}:anonymised:{dispatch_id}", last_error=""
+            recipient="",
+            key=f"anonymised:{dispatch_id}",
+            body="",
+            calendar="",
+            last_error="",
         )
+
+
+def _forget_registrations(lead: Lead) -> None:
+    """Their places at information sessions name them too: kept as counts, without the person."""
+    for registration in lead.registrations.all():
+        registration.first_name = registration.last_name = registration.phone = ""
+        # Unique per session among places not given up: one of its own, and undeliverable.
+        registration.email = f"anonymised-{registration.pk}@invalid"
+        registration.save(update_fields=["first_name", "last_name", "email", "phone"])
 
 
 def forget_old_search_terms(now: datetime) -> int:

@@ -45,7 +45,7 @@ def get_help(request):
     # the CSRF and form tokens are theirs, put in after (rendering the form is most of the cost).
     program = request.GET.get("program", "")
     program = program if SLUG.fullmatch(program) else ""
-    proof_of_work_required = _proof_of_work_required_lately(request)
+    proof_of_work_required = proof_of_work_required_lately(request)
     blank_form = cached_html(
         f"get-help:{program}:{int(proof_of_work_required)}",
         partial(_blank_form_page, request, program, proof_of_work_required),
@@ -55,7 +55,7 @@ def get_help(request):
         form = ConsultationRequestForm(initial={"form_token": new_form_token()})
         return _form_page(request, form, unavailable=True)
     html = blank_form.html
-    for stand_in, token in _visitor_tokens(request).items():
+    for stand_in, token in visitor_tokens(request).items():
         html = html.replace(stand_in, token)
     response = HttpResponse(html)
     if blank_form.keep and not proof_of_work_required:
@@ -77,12 +77,12 @@ FORM_TOKEN_PLACEHOLDER = "formtokenforthisvisitor"  # noqa: S105 (not a secret)
 def fill_in_visitor_tokens(request) -> dict[str, str] | None:
     """This visitor's tokens for the blank form kept by the page cache; None when they must be
     asked for a proof of work (another form, rendered by the view)."""
-    if _proof_of_work_required_lately(request):
+    if proof_of_work_required_lately(request):
         return None
-    return _visitor_tokens(request)
+    return visitor_tokens(request)
 
 
-def _proof_of_work_required_lately(request) -> bool:
+def proof_of_work_required_lately(request) -> bool:
     """For showing the form: whether a flood is on, or this visitor's address is over its
     limit, as every web process knew it a second or so ago (no database or cache read on most
     views). Storing a request asks the database and the cache themselves."""
@@ -93,7 +93,7 @@ def _proof_of_work_required_lately(request) -> bool:
     return flood_engaged or screening.address_over_limit_lately(request)
 
 
-def _visitor_tokens(request) -> dict[str, str]:
+def visitor_tokens(request) -> dict[str, str]:
     # core.csrf's token is Django's, drawn faster: this runs for every view of the form.
     return {CSRF_TOKEN_PLACEHOLDER: get_token(request), FORM_TOKEN_PLACEHOLDER: new_form_token()}
 

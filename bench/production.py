@@ -46,6 +46,8 @@ PUBLIC_PAGES = [
     "/articles/peer-support-in-intensive-outpatient-treatment/",
     "/search/?q=peer+support",
     "/get-help/",
+    "/info-sessions/",
+    "/info-sessions/next/",
 ]
 # Read by machines, not people: in `make bench`, not in Lighthouse.
 MACHINE_PAGES = ["/articles/feed/", "/sitemap.xml"]

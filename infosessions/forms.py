@@ -52,9 +52,10 @@ class RegistrationForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, submit_label=None, **kwargs):
+    def __init__(self, *args, submit_label=None, action="", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_action = action
         self.helper.form_id = "registration-form"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(

@@ -39,6 +39,10 @@ class InfoSessionQuerySet(models.QuerySet):
             published=True, cancelled_at__isnull=True, starts_at__gt=now or timezone.now()
         ).order_by("starts_at", "pk")
 
+    def for_lists(self):
+        """With what a list shows of each: seats taken, program, host and place."""
+        return self.with_seats_taken().select_related("program", "host", "place")
+
     def with_seats_taken(self):
         return self.annotate(
             seats_taken=Count("registrations", filter=Q(registrations__status=Status.REGISTERED))

@@ -1,10 +1,12 @@
 import logging
+from functools import partial
 from itertools import groupby
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -12,11 +14,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from admissions import flood, screening
+from admissions import views as admissions_views
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
 from admissions.services import FormTokenUsedUpError
+from admissions.views import (
+    CSRF_TOKEN_PLACEHOLDER,
+    FORM_TOKEN_PLACEHOLDER,
+    fill_in_visitor_tokens,
+)
 from core.db.outage import DATABASE_UNREACHABLE
-from core.pagecache import public_page
+from core.pagecache import Rendered, cached_html, keep_for_everyone, public_page
 from infosessions import services
 from infosessions.forms import RegistrationForm
 from infosessions.models import InfoSession, Status
@@ -31,9 +39,7 @@ REGISTERED_MAX_AGE = 60 * 60
 
 
 def upcoming_sessions():
-    return (
-        InfoSession.objects.upcoming().with_seats_taken().select_related("program", "host", "place")
-    )
+    return InfoSession.objects.upcoming().for_lists()
 
 
 @public_page
@@ -47,21 +53,75 @@ def session_list(request):
     return render(request, "infosessions/session_list.html", {"days": days})
 
 
-# Error reports never carry what the person typed; the page holds a one-time form token.
+# Error reports never carry what the person typed; the page (with its one-time form token) is
+# never stored by a browser or proxy.
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
-    session = get_object_or_404(upcoming_sessions(), pk=pk)
     if request.method == "POST":
+        # Any session that was ever public: one that started or closed while the person was
+        # filling the form in is told so, not "not found".
+        session = get_object_or_404(InfoSession.objects.for_lists(), pk=pk, published=True)
         return _register(request, session)
-    form = RegistrationForm(initial={"form_token": new_form_token()}, **_labels(session))
-    return _page(request, session, form)
+    return _blank_form_page(request, f"session:{pk}", lambda: upcoming_sessions().filter(pk=pk))
+
+
+@never_cache
+@require_safe
+def next_session(request):
+    """The soonest session's page, at an address that never changes: for a campaign's "join
+    our next information session" link (and for the site's own checks)."""
+    page = _blank_form_page(request, "next", upcoming_sessions)
+    return page or redirect("infosessions:list")
+
+
+def _blank_form_page(request, name: str, sessions) -> HttpResponse | None:
+    """The session's page with a blank form: the same for everyone (kept by the page cache, as
+    the consultation form is) but for the visitor's CSRF and form tokens, put in after."""
+    proof_of_work_required = admissions_views.proof_of_work_required_lately(request)
+    blank = cached_html(
+        f"info-session:{name}:{int(proof_of_work_required)}",
+        partial(_render_blank_form_page, request, sessions, proof_of_work_required),
+    )
+    if blank is None:
+        if name == "next":
+            return None
+        raise Http404
+    html = blank.html
+    for stand_in, token in admissions_views.visitor_tokens(request).items():
+        html = html.replace(stand_in, token)
+    response = HttpResponse(html)
+    if not proof_of_work_required:
+        keep_for_everyone(
+            response,
+            blank.html,
+            stand_ins=(CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER),
+            fill=fill_in_visitor_tokens,
+        )
+    return response
+
+
+def _render_blank_form_page(request, sessions, proof_of_work_required: bool) -> Rendered | None:
+    session = sessions().first()
+    if session is None:
+        return None
+    form = RegistrationForm(initial={"form_token": FORM_TOKEN_PLACEHOLDER}, **_labels(session))
+    context = {
+        "session": session,
+        "form": form,
+        "csrf_token": CSRF_TOKEN_PLACEHOLDER,
+        "proof_of_work_required": proof_of_work_required,
+    }
+    return Rendered(render_to_string("infosessions/session_detail.html", context, request))
 
 
 def _labels(session) -> dict:
     full = session.seats_left() == 0
-    return {"submit_label": _("Join the waiting list") if full else None}
+    return {
+        "submit_label": _("Join the waiting list") if full else None,
+        "action": session.get_absolute_url(),
+    }
 
 
 def _page(request, session, form, *, status=200, problem=""):
@@ -82,6 +142,8 @@ def _page(request, session, form, *, status=200, problem=""):
 
 def _register(request, session):
     form = RegistrationForm(request.POST, **_labels(session))
+    if not session.is_open:
+        return _page(request, session, form, status=409, problem="closed")
     if not form.is_valid():
         return _page(request, session, form)
     token_check, nonce = check_form_token(form.cleaned_data["form_token"])
@@ -101,7 +163,7 @@ def _register(request, session):
     except services.AlreadyRegisteredError:
         return _page(request, session, form, problem="already_registered")
     except services.RegistrationClosedError:
-        raise Http404 from None
+        return _page(request, session, form, status=409, problem="closed")
     except FormTokenUsedUpError:
         return _page(request, session, _with_new_token(request, session), problem="resend")
     except services.NotRegisteredError:

@@ -4,11 +4,14 @@ from django.utils.cache import patch_cache_control
 from articles.models import Article
 from core.pagecache import public_page
 from core.seo import breadcrumb_list
+from infosessions.models import InfoSession
 from programs.models import Program
 from programs.seo import breadcrumb_trail, faq_page
 
 # The newest articles about a program, listed on its page.
 RELATED_ARTICLES = 3
+# Its next information sessions.
+NEXT_SESSIONS = 3
 
 
 @public_page
@@ -27,6 +30,7 @@ def program_detail(request, slug):
     )
     faqs = program.faqs.all()
     articles = Article.objects.public().filter(related_programs=program).newest_first()
+    sessions = InfoSession.objects.upcoming().for_lists().filter(program=program)
     trail = breadcrumb_trail(program)
     structured_data = [breadcrumb_list(trail)]
     if faqs:
@@ -35,6 +39,7 @@ def program_detail(request, slug):
         "program": program,
         "faqs": faqs,
         "articles": articles[:RELATED_ARTICLES],
+        "sessions": sessions[:NEXT_SESSIONS],
         "breadcrumbs": trail,
         "structured_data": structured_data,
     }

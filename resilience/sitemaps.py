@@ -24,6 +24,7 @@ MAIN_PAGES = [
     "core:home",
     "programs:list",
     "articles:list",
+    "infosessions:list",
     "center:about",
     "center:insurance",
     "admissions:get_help",

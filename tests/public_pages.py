@@ -19,6 +19,9 @@ PUBLIC_PAGES = [
     "/get-help/",
     "/get-help/?program=intensive-outpatient",
     "/get-help/thanks/",
+    "/info-sessions/",
+    "/info-sessions/next/",
+    "/info-sessions/thanks/",
     "/privacy/",
     "/accessibility/",
 ]

@@ -1,5 +1,6 @@
-"""The supervisors' dashboard: its figures on known data sets worked out by hand, who may see it,
-the period chooser, a fixed number of queries, charts with tables, and no personal details."""
+"""The supervisors' dashboard: its figures on known data sets worked out by hand (leads, and the
+information sessions), who may see it, the period chooser, a fixed number of queries, charts with
+tables, and no personal details."""
 
 import re
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from admissions.dashboard import (
     DAYTIME,
     NIGHTS,
     WEEKENDS,
+    InfoSessionFigures,
     Share,
     figures_for,
     format_duration,
@@ -24,7 +26,8 @@ from admissions.dashboard import (
     percentile,
     time_of_week,
 )
-from admissions.models import CloseOutcome, HoldReason, Priority, Status
+from admissions.models import CloseOutcome, HoldReason, LeadKind, Priority, Status
+from infosessions.models import Status as RegistrationStatus
 from tests.admissions.factories import (
     AdmissionsStaffFactory,
     LeadFactory,
@@ -33,6 +36,11 @@ from tests.admissions.factories import (
     SupervisorFactory,
 )
 from tests.factories import SuperuserFactory
+from tests.infosessions.factories import (
+    InfoSessionFactory,
+    RegistrationFactory,
+    VirtualSessionFactory,
+)
 from tests.programs.factories import ProgramFactory
 from tests.staff_sign_in import sign_in
 
@@ -360,6 +368,127 @@ def test_the_page_shows_conversion_counts_and_percentages(supervisor):
     assert 'width="33.33%"' in figure(html, "chart-conversion-program")
 
 
+# --- Information sessions ----------------------------------------------------------------------
+
+
+def session(ends: datetime, factory=InfoSessionFactory, **fields):
+    """A one-hour session ending at `ends`."""
+    return factory(starts_at=ends - timedelta(hours=1), ends_at=ends, **fields)
+
+
+def registration(at, made: datetime, lead_status=None, **fields):
+    """A registration made at `made`; with a lead of kind "info session" in `lead_status`,
+    contacted 5 minutes later (so not overdue)."""
+    if lead_status is not None:
+        fields["lead"] = lead(made, 5, kind=LeadKind.INFO_SESSION, status=lead_status)
+    return RegistrationFactory(session=at, created_at=made, **fields)
+
+
+@pytest.fixture
+def info_sessions(now):
+    """Two sessions held June 2–8 (one in person, one online), and around them sessions and
+    registrations that fall outside one count or another."""
+    waitlisted, cancelled = RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED
+    before = local(5, 30, 10, 0)
+    # Held Wednesday June 4; everyone registered before the period.
+    wednesday = session(local(6, 4, 19, 0))
+    registration(wednesday, before, Status.ADMITTED, attended=True)
+    registration(wednesday, before, Status.CONTACTED, attended=True)
+    registration(wednesday, before, Status.CONTACTED, attended=False)
+    registration(wednesday, before)  # attendance not marked yet
+    registration(wednesday, before, status=cancelled)
+    # Came from the waiting list: attended, without a seat.
+    registration(wednesday, before, Status.ADMITTED, status=waitlisted, attended=True)
+    # Held online on Sunday June 8, late in the evening; registered during the period.
+    sunday = session(local(6, 8, 20, 30), factory=VirtualSessionFactory)
+    registration(sunday, local(6, 3, 9, 0), Status.ADMITTED, attended=True)
+    registration(sunday, local(6, 5, 9, 0))
+    # Upcoming, on June 15: registrations made during the period, and just outside it.
+    upcoming = session(local(6, 15, 19, 0))
+    registration(upcoming, local(6, 6, 9, 0))
+    registration(upcoming, local(6, 7, 9, 0), status=cancelled)
+    registration(upcoming, local(6, 7, 10, 0), status=waitlisted)
+    registration(upcoming, local(6, 1, 23, 30))  # June 2 in UTC, June 1 here
+    registration(upcoming, local(6, 9, 0, 30))
+    # Not held in the period: cancelled, never published, ended just before or just after.
+    for not_held in (
+        session(local(6, 5, 19, 0), cancelled_at=local(6, 1, 9, 0)),
+        session(local(6, 5, 19, 0), published=False),
+        session(local(6, 1, 23, 30)),
+        session(local(6, 9, 0, 30)),
+    ):
+        registration(not_held, local(5, 20, 9, 0), Status.ADMITTED, attended=True)
+
+
+def test_information_sessions_held_registrations_attendance_and_admissions(now, info_sessions):
+    sessions = figures_for(*LAST_WEEK, now).info_sessions
+
+    assert sessions == InfoSessionFigures(
+        held=2,
+        # Sunday's two and the upcoming session's three made in the period, one of them given
+        # up, one still waiting.
+        registrations=5,
+        cancelled=1,
+        waitlisted=1,
+        # Four seats on Wednesday, two on Sunday; three came with a seat, one from the list.
+        seats_taken=6,
+        attended=4,
+        not_marked=2,
+        admitted=3,
+    )
+    assert sessions.attendance == Share(4, 6)
+    assert sessions.attendees_admitted == Share(3, 4)
+
+
+def test_a_session_not_over_yet_is_not_held(now):
+    today = session(now + timedelta(minutes=30))
+    registration(today, now - timedelta(hours=1), attended=True)
+
+    sessions = figures_for(now.date(), now.date(), now).info_sessions
+
+    assert (sessions.held, sessions.seats_taken, sessions.attended) == (0, 0, 0)
+    assert sessions.registrations == 1
+
+
+def test_no_information_sessions_no_figures(now):
+    sessions = figures_for(*LAST_WEEK, now).info_sessions
+
+    assert sessions == InfoSessionFigures(0, 0, 0, 0, 0, 0, 0, 0)
+    assert sessions.attendance.percent is None
+
+
+def test_the_page_shows_the_information_sessions(supervisor, info_sessions):
+    html = page(supervisor, start="2025-06-02", end="2025-06-08")
+
+    sessions = table(html, "dash-sessions")
+    assert '<caption id="dash-sessions-caption">' in sessions
+    assert '<th scope="col">Measure</th>' in sessions
+    assert row(sessions, "Sessions held") == ["2", ""]
+    assert row(sessions, "Registrations made") == ["5", ""]
+    assert row(sessions, "Given up since") == ["1", "20% of 5 registrations made"]
+    assert row(sessions, "Still on the waiting list") == ["1", "20% of 5 registrations made"]
+    assert row(sessions, "Seats taken at the sessions held") == ["6", ""]
+    assert row(sessions, "Attended") == ["4", "66.7% of 6 seats taken"]
+    assert row(sessions, "Attendance not marked yet") == ["2", ""]
+    assert row(sessions, "Attendees admitted") == ["3", "75% of 4 attendees"]
+    heading = (
+        'id="dash-sessions-heading">Information sessions: Mon June 2, 2025 to Sun June 8, 2025'
+    )
+    assert heading in html
+    summary = re.sub(r"<[^>]+>", "", html[html.index("dash-sessions-heading") :])
+    assert "2 sessions held: 4 attended, 3 of them admitted. 5 registrations made." in summary
+    # Counts only: nobody registered is named.
+    assert "Robin" not in html and "@example.org" not in html
+
+
+def test_the_page_says_so_when_there_is_nothing_to_divide_by(supervisor):
+    sessions = table(page(supervisor), "dash-sessions")
+
+    assert row(sessions, "Sessions held") == ["0", ""]
+    assert row(sessions, "Attended") == ["0", "–"]
+    assert row(sessions, "Attendees admitted") == ["0", "–"]
+
+
 # --- Overdue -----------------------------------------------------------------------------------
 
 
@@ -534,6 +663,20 @@ def make_leads(count: int, programs: int):
             assigned_to=staff[n % 3],
             priority=Priority.URGENT if n % 5 == 0 else Priority.NORMAL,
         )
+    make_sessions(max(count // 5, 1))
+
+
+def make_sessions(count: int):
+    """`count` sessions held in the last 30 days, each with three registrations."""
+    for n in range(count):
+        held = session(NOW - timedelta(days=n + 1), factory=InfoSessionFactory)
+        for k in range(3):
+            registration(
+                held,
+                held.starts_at - timedelta(days=2),
+                Status.ADMITTED if k == 0 else Status.CONTACTED,
+                attended=[True, False, None][k],
+            )
 
 
 def queries(function) -> int:
@@ -543,11 +686,14 @@ def queries(function) -> int:
 
 
 @pytest.mark.parametrize(("count", "programs"), [(5, 1), (50, 12)])
-def test_the_figures_take_five_queries_whatever_the_number_of_leads(now, count, programs):
-    make_leads(count, programs)
+def test_the_figures_take_seven_queries_whatever_the_number_of_leads_or_sessions(
+    now, count, programs
+):
+    make_leads(count, programs)  # and 1 or 10 information sessions
 
-    # Received today/this week, speed times, conversion, overdue leads, overdue count.
-    assert queries(lambda: figures_for(now.date() - timedelta(days=29), now.date(), now)) == 5
+    # Received today/this week, speed times, conversion, overdue leads, overdue count,
+    # information sessions held, their registrations.
+    assert queries(lambda: figures_for(now.date() - timedelta(days=29), now.date(), now)) == 7
 
 
 def test_the_page_takes_as_many_queries_for_50_leads_as_for_5(supervisor):

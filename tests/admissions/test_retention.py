@@ -318,6 +318,35 @@ def test_the_acknowledgment_sent_to_the_requester_no_longer_names_their_address(
     assert (to_staff_after.recipient, to_staff_after.key) == (to_staff.recipient, to_staff.key)
 
 
+def test_a_registration_for_an_information_session_and_its_e_mails_no_longer_name_them(
+    django_capture_on_commit_callbacks,
+):
+    from infosessions import services as sessions
+    from tests.infosessions.factories import InfoSessionFactory
+
+    session = InfoSessionFactory()
+    details = sessions.RegistrationDetails(
+        first_name="Peregrine",
+        last_name="Whitcombe",
+        email="peregrine.w@example.org",
+        phone=None,
+        consent_given=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = sessions.register(session.pk, details)
+    Lead.objects.filter(pk=registration.lead_id).update(
+        status=Status.CLOSED, closed_at=NOW - 366 * DAY
+    )
+
+    anonymise_expired_leads(now=NOW)
+
+    for table in ("infosessions_registration", "admissions_dispatch"):
+        for detail in ("Peregrine", "Whitcombe", "peregrine.w@example.org"):
+            assert detail not in everything_in(table), (table, detail)
+    registration.refresh_from_db()
+    assert registration.session == session  # kept, as a count for the dashboard
+
+
 def test_search_terms_older_than_the_retention_period_are_forgotten_and_the_events_kept():
     old_search = AuditEvent.objects.create(
         action=AuditAction.SEARCH, detail="whitcombe", result_count=1, at=NOW - 366 * DAY

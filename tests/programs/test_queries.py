@@ -7,6 +7,7 @@ visit began.
 import pytest
 
 from tests.articles.factories import ArticleFactory
+from tests.infosessions.factories import InfoSessionFactory, RegistrationFactory
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +34,19 @@ def test_list_pages_take_a_fixed_number_of_queries_however_many_programs(
 
 @pytest.mark.parametrize("faq_count", [0, 1, 10])
 @pytest.mark.parametrize("article_count", [0, 5])
-def test_a_program_page_takes_three_queries_however_many_faqs_and_articles(
-    client, django_assert_num_queries, faq_count, article_count
+@pytest.mark.parametrize("session_count", [0, 4])
+def test_a_program_page_takes_four_queries_however_many_faqs_articles_and_sessions(
+    client, django_assert_num_queries, faq_count, article_count, session_count
 ):
     program = ProgramFactory()
     ProgramFAQFactory.create_batch(faq_count, program=program)
     ProgramFactory.create_batch(3)
     for article in ArticleFactory.create_batch(article_count):
         article.related_programs.add(program)
+    for session in InfoSessionFactory.create_batch(session_count, program=program):
+        RegistrationFactory.create_batch(2, session=session)
     client.get("/")
 
-    # The program, its FAQs, the newest articles about it.
-    with django_assert_num_queries(3):
+    # The program, its FAQs, the newest articles about it, its next sessions.
+    with django_assert_num_queries(4):
         assert client.get(f"/programs/{program.slug}/").status_code == 200
