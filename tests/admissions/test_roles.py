@@ -42,8 +42,16 @@ STAFF_PERMISSIONS = {
     "admissions.add_callback",
     "admissions.view_oncallshift",
     "admissions.view_weeklyoncallshift",
+    # Information sessions (infosessions migration 0002): who registered, and their attendance.
+    "infosessions.view_infosession",
+    "infosessions.view_registration",
+    "infosessions.change_registration",
 }
 SUPERVISOR_PERMISSIONS = STAFF_PERMISSIONS | {
+    "infosessions.add_infosession",
+    "infosessions.change_infosession",
+    "infosessions.view_historicalinfosession",
+    "infosessions.export_registration",
     "admissions.export_lead",
     "admissions.reassign_lead",
     "admissions.view_dashboard",
@@ -82,6 +90,12 @@ MARKETING_PERMISSIONS = {
         ("taggit", "taggeditem"),
     ]
     for action in ("add", "change", "delete", "view")
+} | {
+    # Sessions, but never who registered for them.
+    "infosessions.add_infosession",
+    "infosessions.change_infosession",
+    "infosessions.view_infosession",
+    "infosessions.view_historicalinfosession",
 }
 
 

@@ -9,7 +9,7 @@ from bench.production import PUBLIC_PAGES as BENCHED_PAGES
 from tests.public_pages import PUBLIC_PAGES
 
 # Not a page anyone lands on: it follows a POST, and is never cached.
-NOT_BENCHED = {"admissions:thanks"}
+NOT_BENCHED = {"admissions:thanks", "infosessions:thanks"}
 
 
 def _kinds(paths):
