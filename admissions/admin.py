@@ -25,6 +25,7 @@ from admissions.models import (
     Dispatch,
     FloodEpisode,
     Lead,
+    LeadKind,
     OnCallShift,
     Priority,
     Status,
@@ -192,6 +193,7 @@ class LeadAdmin(SimpleHistoryAdmin):
     list_display_links = ["reference_link"]
     list_filter = [
         StatusFilter,
+        "kind",
         "priority",
         "program",
         AssignedFilter,
@@ -299,9 +301,14 @@ class LeadAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Who")
     def who(self, lead):
-        if not lead.asking_for:
+        about = (
+            "registered for an information session"
+            if lead.kind == LeadKind.INFO_SESSION
+            else lead.asking_for
+        )
+        if not about:
             return lead.full_name
-        return format_html('{}<span class="desk-for">{}</span>', lead.full_name, lead.asking_for)
+        return format_html('{}<span class="desk-for">{}</span>', lead.full_name, about)
 
     @admin.display(description="Program", ordering="program__name")
     def program_name(self, lead):

@@ -7,6 +7,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -112,6 +113,7 @@ def _render_blank_form_page(request, sessions, proof_of_work_required: bool) -> 
         "form": form,
         "csrf_token": CSRF_TOKEN_PLACEHOLDER,
         "proof_of_work_required": proof_of_work_required,
+        "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
     }
     return Rendered(render_to_string("infosessions/session_detail.html", context, request))
 
@@ -136,6 +138,7 @@ def _page(request, session, form, *, status=200, problem=""):
         "proof_of_work_required": screening.proof_of_work_required(
             request, flood_engaged=flood_engaged
         ),
+        "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
     }
     return render(request, "infosessions/session_detail.html", context, status=status)
 

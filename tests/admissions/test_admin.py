@@ -54,6 +54,16 @@ def test_a_row_shows_reference_received_who_program_status_assignee_attempts(des
     assert "Not sure yet" in html  # no program chosen
 
 
+def test_a_registration_for_an_information_session_says_so_and_can_be_filtered(desk):
+    LeadFactory(first_name="Robin", last_name="Avery", kind="info_session")
+    LeadFactory(first_name="Jordan", last_name="Okafor")
+
+    html = desk.get(LEADS).content.decode()
+
+    assert "Robin Avery" in html and "registered for an information session" in html
+    assert [lead.first_name for lead in listed(desk, kind__exact="info_session")] == ["Robin"]
+
+
 def test_urgent_and_overdue_leads_say_so_in_words_and_an_icon_not_colour_alone(desk):
     LeadFactory(priority="urgent")
     LeadFactory(created_at=minutes_ago(settings.ADMISSIONS_SLA_MINUTES + 1))

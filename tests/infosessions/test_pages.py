@@ -382,3 +382,15 @@ def test_the_blank_session_page_is_kept_for_everyone_with_each_visitor_s_own_tok
     assert tokens[0] != tokens[1]
     assert "formtokenforthisvisitor" not in first.content.decode()
     assert "no-store" in first["Cache-Control"]
+
+
+def test_during_a_flood_the_session_page_asks_for_the_proof_of_work(monkeypatch):
+    monkeypatch.setattr("admissions.views.proof_of_work_required_lately", lambda request: True)
+    monkeypatch.setattr("admissions.screening.proof_of_work_required", lambda *a, **k: True)
+    session = InfoSessionFactory()
+
+    shown = Client().get(session.get_absolute_url()).content.decode()
+    again = Client().post(session.get_absolute_url(), registration_form(first_name="")).content
+
+    for html in (shown, again.decode()):
+        assert 'data-challenge-url="/get-help/challenge/"' in html
