@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from admissions.models import Dispatch, Purpose
 from infosessions import services
@@ -126,3 +128,27 @@ def test_the_beat_schedule_runs_the_reminders_every_minute(settings):
         if entry["task"] == "infosessions.tasks.send_session_reminders"
     ]
     assert entry["schedule"] <= 60
+
+
+def test_a_reminder_whose_delivery_was_lost_with_a_worker_is_sent_by_the_sweep(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from admissions.services import sweep_unfinished_follow_ups
+
+    starts_at = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    session = InfoSessionFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1))
+    registered(session, email="robin@example.org")
+    hour_before = session.starts_at - timedelta(hours=1)
+    # The broker takes nothing (a worker killed, Redis restarting): the message is made, not sent.
+    monkeypatch.setattr("infosessions.services.publish_quickly", lambda task, *args: False)
+    assert not reminders(hour_before, django_capture_on_commit_callbacks)
+    monkeypatch.undo()
+
+    with (
+        time_machine.travel(hour_before + timedelta(minutes=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sweep_unfinished_follow_ups()
+
+    assert [message.to for message in mail.outbox] == [["robin@example.org"]]
+    assert reminders(hour_before + timedelta(minutes=3), django_capture_on_commit_callbacks) == []
