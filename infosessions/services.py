@@ -241,10 +241,11 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
 
 def cancel_session(session_id: int) -> int:
     """Call the session off: it leaves the site, and everyone registered or waiting is told
-    (their calendars remove it). Returns how many are told. Idempotent."""
+    (their calendars remove it). Returns how many are told. Idempotent; a session that has
+    started is held, not called off."""
     with transaction.atomic():
         session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session_id)
-        if session.cancelled_at is not None:
+        if session.cancelled_at is not None or session.starts_at <= timezone.now():
             return 0
         InfoSession.objects.filter(pk=session.pk).update(
             cancelled_at=timezone.now(), sequence=F("sequence") + 1
@@ -338,14 +339,14 @@ def _reminder_now(session: InfoSession, now: datetime) -> str | None:
 
 def mark_attendance(registration_id: int, *, attended: bool, by) -> bool:
     """Record whether they came, on the registration and on the lead's timeline. Returns False
-    when it was already marked so."""
+    when it was already marked so, or the session has not started yet."""
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("session", "lead")
             .get(pk=registration_id)
         )
-        if registration.attended is attended:
+        if registration.attended is attended or registration.session.starts_at > timezone.now():
             return False
         registration.attended = attended
         registration.attendance_marked_at = timezone.now()

@@ -5,6 +5,7 @@ carries a calendar invitation."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
@@ -191,3 +192,26 @@ def test_registrant_messages_are_sent_once_each(register):
 
     assert Dispatch.objects.filter(purpose=Purpose.SESSION_CONFIRMATION).count() == 1
     assert RegistrationFactory._meta.model.objects.count() == 1
+
+
+def test_a_session_that_has_started_is_not_called_off(register):
+    session = InfoSessionFactory(starts_at=timezone.now() + timedelta(minutes=10))
+    register(session)
+
+    with time_machine.travel(session.starts_at + timedelta(minutes=1)):
+        told = services.cancel_session(session.pk)
+
+    session.refresh_from_db()
+    assert (told, session.cancelled_at) == (0, None)
+
+
+def test_attendance_is_marked_once_the_session_has_started(register):
+    session = InfoSessionFactory(starts_at=timezone.now() + timedelta(minutes=10))
+    registration = register(session)
+
+    before = services.mark_attendance(registration.pk, attended=True, by=None)
+    with time_machine.travel(session.starts_at + timedelta(minutes=30)):
+        during = services.mark_attendance(registration.pk, attended=True, by=None)
+
+    registration.refresh_from_db()
+    assert (before, during, registration.attended) == (False, True, True)
