@@ -549,6 +549,8 @@ class Dispatch(models.Model):
     body = models.TextField()
     # An iCalendar attachment (an information session's invitation), rendered with the message.
     calendar = models.TextField(blank=True, default="", db_default="")
+    # Pointless after this (a reminder once the session has started): given up, never sent late.
+    send_by = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField("Message-ID", max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -856,6 +858,7 @@ class AuditAction(models.TextChoices):
     ANONYMISE = "anonymise", "Anonymised a lead (retention)"
     VIEW_AUDIT = "view_audit", "Read the audit log"
     EXPORT_AUDIT = "export_audit", "Exported the audit log"
+    VIEW_REGISTRATIONS = "view_registrants", "Viewed who registered for a session"
 
 
 class AuditEvent(models.Model):

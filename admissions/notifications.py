@@ -136,6 +136,8 @@ def dispatch_once(
     recipient: str,
     render: Callable[[], tuple[str, str] | tuple[str, str, str]],
     lead: Lead | None = None,
+    lead_id: int | None = None,
+    send_by: datetime | None = None,
 ) -> Dispatch:
     """The dispatch with this key, made (and its message rendered) only if it does not exist.
     `render` gives the subject and body, and may give an iCalendar attachment third."""
@@ -150,6 +152,8 @@ def dispatch_once(
                 channel=channel,
                 recipient=recipient,
                 lead=lead,
+                **({"lead_id": lead_id} if lead is None and lead_id else {}),
+                send_by=send_by,
                 subject=" ".join(subject.split())[:300],
                 body=body,
                 calendar=calendar[0] if calendar else "",
@@ -408,6 +412,9 @@ def deliver(dispatch_id: int) -> Delivery:
         return Delivery.SENT
     if dispatch.created_at < now - GIVE_UP_AFTER:
         _give_up(dispatch, "still failing after days of retries", refused=False)
+        return Delivery.GIVEN_UP
+    if dispatch.send_by and dispatch.send_by <= now:
+        _give_up(dispatch, "too late to be of use", refused=False)
         return Delivery.GIVEN_UP
     message = OutgoingMessage(
         subject=dispatch.subject,

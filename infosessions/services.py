@@ -31,6 +31,7 @@ from admissions import triage
 from admissions.models import ContactMethod, Dispatch, ForWhom, LeadKind, Purpose
 from admissions.notifications import dispatch_once
 from center.profile import current_center
+from core.pagecache import forget_public_pages
 from core.queueing import publish_quickly
 from core.seo import absolute_url
 from infosessions.calendar import invitation
@@ -41,7 +42,10 @@ logger = logging.getLogger(__name__)
 # A change to any of these is news to the people registered: they get an update.
 ANNOUNCED_FIELDS = frozenset({"starts_at", "ends_at", "format", "place", "meeting_url"})
 # The registrant's cancel link works this long (and never once the session has started).
-CANCEL_LINK_MAX_AGE = timedelta(days=120)
+CANCEL_LINK_MAX_AGE = timedelta(days=400)
+# More places than this for one e-mail address in a day, across sessions, and the form asks them
+# to call: it must not become a way to have a treatment center mail a stranger over and over.
+MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY = 3
 _CANCEL_SALT = "infosessions.cancel-registration"
 # Reminders: the day before, at the same time of day in the center's time zone (so 23 or 25
 # hours before across a daylight-saving change), and an hour before. One that could not be sent
@@ -69,7 +73,17 @@ class AlreadyRegisteredError(Exception):
 
 
 class NotRegisteredError(Exception):
-    """A bot signal closed the request as suspected spam: a lead is stored, no place taken."""
+    """Stored as a lead for the desk, but no place taken and nothing sent: a bot signal closed it
+    as suspected spam (`held` False), or it waits for review (a flood, an address over its
+    limit, without a proof of work: `held` True), and admissions will be in touch."""
+
+    def __init__(self, *, held: bool):
+        super().__init__()
+        self.held = held
+
+
+class TooManyRegistrationsError(Exception):
+    """This e-mail address took MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY places today already."""
 
 
 # --- Registering -----------------------------------------------------------------------------
@@ -102,6 +116,11 @@ def register(
         email = request.email.strip().lower()
         if session.registrations.active().filter(email=email).exists():
             raise AlreadyRegisteredError
+        recent = Registration.objects.active().filter(
+            email=email, created_at__gte=timezone.now() - timedelta(days=1)
+        )
+        if recent.count() >= MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY:
+            raise TooManyRegistrationsError
         lead = intake.receive_consultation_request(
             request,
             attribution=attribution,
@@ -109,12 +128,14 @@ def register(
             intake_id=intake_id,
             screening=screening,
         )
-        if lead.bot_signals and not lead.in_pipeline:
-            registration = None  # the lead is kept (committed below); no seat is taken
-        else:
+        if lead.in_pipeline:
             registration = _take_a_place(session, lead, email, details)
+        else:
+            # Kept (committed below) for the desk, who can call; nobody is mailed unchecked.
+            registration = None
+            triage.log_info_session(lead, by=None, note=f"Asked for a place, not given: {session}")
     if registration is None:
-        raise NotRegisteredError
+        raise NotRegisteredError(held=bool(lead.held_reason))
     logger.info(
         "Registration #%s for session #%s (%s)", registration.pk, session.pk, registration.status
     )
@@ -195,6 +216,7 @@ def cancel_registration(registration_id: int) -> Registration:
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
+        _give_up_pending_messages([registration])
         if registration.lead_id:
             triage.log_info_session(
                 registration.lead, by=None, note=f"Gave up their place: {session}"
@@ -233,7 +255,11 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
         if changed & ANNOUNCED_FIELDS and session.cancelled_at is None:
             InfoSession.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
             session.refresh_from_db()
-            for registration in session.registrations.active():
+            registrations = list(session.registrations.active())
+            if changed & {"starts_at", "ends_at"}:
+                # Made for the old time: the update says the new one, and reminders follow it.
+                _give_up_pending_messages(registrations, purposes={Purpose.SESSION_REMINDER})
+            for registration in registrations:
                 _tell(registration, Purpose.SESSION_UPDATE, key_suffix=str(session.sequence))
         if "capacity" in changed or "published" in changed:
             fill_free_seats(session)
@@ -252,8 +278,11 @@ def cancel_session(session_id: int) -> int:
         )
         session.refresh_from_db()
         registrations = list(session.registrations.active())
+        _give_up_pending_messages(registrations)
         for registration in registrations:
             _tell(registration, Purpose.SESSION_CANCELLED)
+        # Saved with update(), which sends no signal: the pages that list it forget now.
+        transaction.on_commit(forget_public_pages)
     return len(registrations)
 
 
@@ -301,8 +330,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
     """Queue every reminder now due (run every minute by beat; any run, on any worker, finds
     the same ones and makes each message once). Returns how many were made."""
     now = now or timezone.now()
+    # Published or not: someone registered is reminded even if the session left the list.
     sessions = InfoSession.objects.filter(
-        published=True,
         cancelled_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + timedelta(hours=26),
@@ -371,6 +400,27 @@ def _key(purpose: str, registration_id: int, suffix: str = "") -> str:
     return f"{purpose}:{registration_id}:{suffix}" if suffix else f"{purpose}:{registration_id}"
 
 
+# Messages that mean nothing once the place is given up or the session called off.
+_ABOUT_A_PLACE = {
+    Purpose.SESSION_CONFIRMATION,
+    Purpose.SESSION_WAITLISTED,
+    Purpose.SESSION_SEAT_OPENED,
+    Purpose.SESSION_REMINDER,
+    Purpose.SESSION_UPDATE,
+}
+
+
+def _give_up_pending_messages(registrations, purposes=frozenset(_ABOUT_A_PLACE)) -> int:
+    """Not yet sent, and no longer true: never sent. (A registration's messages are those of
+    its lead, made for it alone by the intake.)"""
+    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
+    return (
+        Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=purposes)
+        .pending()
+        .update(given_up_at=timezone.now(), claimed_until=None, last_error="no longer true")
+    )
+
+
 def _tell(
     registration: Registration, purpose: str, *, key_suffix: str = "", which: str = ""
 ) -> None:
@@ -382,7 +432,9 @@ def _tell(
         purpose=purpose,
         channel="email",
         recipient=registration.email,
-        lead=registration.lead,
+        lead_id=registration.lead_id,
+        # Of no use once the session has started (a reminder retried for hours, say).
+        send_by=registration.session.starts_at,
         render=partial(render_registrant_message, registration, purpose, which=which),
     )
     transaction.on_commit(partial(publish_quickly, deliver_dispatch, dispatch.pk), robust=True)
@@ -392,9 +444,12 @@ def render_registrant_message(
     registration: Registration, purpose: str, *, which: str = ""
 ) -> tuple[str, str, str]:
     """(subject, body, invitation). The subject names no treatment: the mailbox, or the lock
-    screen it shows on, may not be theirs alone."""
+    screen it shows on, may not be theirs alone. The meeting link and the invitation go only to
+    someone with a seat (the invitation to remove it, to anyone who had one)."""
     session = registration.session
+    has_seat = registration.status == Status.REGISTERED and purpose not in _CANCELLING
     context = {
+        "has_seat": has_seat,
         "center": current_center(),
         "registration": registration,
         "session": session,
@@ -407,4 +462,10 @@ def render_registrant_message(
     }
     subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
     body = render_to_string(f"infosessions/email/{purpose}.txt", context)
-    return subject, body, invitation(session, cancelled=purpose in _CANCELLING)
+    if purpose in _CANCELLING:
+        calendar = invitation(session, registration, cancelled=True)
+    elif has_seat:
+        calendar = invitation(session, registration)
+    else:
+        calendar = ""  # on the waiting list: nothing in their calendar yet
+    return subject, body, calendar

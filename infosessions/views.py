@@ -5,7 +5,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from admissions import flood, screening
+from admissions import flood, screening, spool
 from admissions import views as admissions_views
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.services import FormTokenUsedUpError
+from admissions.models import ContactMethod, ForWhom, LeadKind, new_reference
+from admissions.services import ConsultationRequest, FormTokenUsedUpError, intake_id_for
 from admissions.views import (
     CSRF_TOKEN_PLACEHOLDER,
     FORM_TOKEN_PLACEHOLDER,
@@ -37,6 +38,11 @@ logger = logging.getLogger(__name__)
 REGISTERED_COOKIE = "session_registration"
 _REGISTERED_SALT = "infosessions.registered"
 REGISTERED_MAX_AGE = 60 * 60
+# What the thank-you page says besides registered and waitlisted: taken, without saying whether
+# a place was (an address already registered, a request that looked automated); held for the
+# desk's review, admissions will be in touch.
+RECEIVED = "received"
+PENDING = "pending"
 
 
 def upcoming_sessions():
@@ -63,7 +69,12 @@ def session_detail(request, pk):
     if request.method == "POST":
         # Any session that was ever public: one that started or closed while the person was
         # filling the form in is told so, not "not found".
-        session = get_object_or_404(InfoSession.objects.for_lists(), pk=pk, published=True)
+        try:
+            session = InfoSession.objects.for_lists().filter(pk=pk, published=True).first()
+        except DATABASE_UNREACHABLE:
+            return _keep_for_admissions(request, pk)
+        if session is None:
+            raise Http404
         return _register(request, session)
     return _blank_form_page(request, f"session:{pk}", lambda: upcoming_sessions().filter(pk=pk))
 
@@ -164,19 +175,66 @@ def _register(request, session):
             screening=how,
         )
     except services.AlreadyRegisteredError:
-        return _page(request, session, form, problem="already_registered")
+        # Answered as a registration is, so that nobody learns who else registered.
+        return _registered(session.pk, RECEIVED)
+    except services.TooManyRegistrationsError:
+        return _page(request, session, form, problem="too_many")
     except services.RegistrationClosedError:
         return _page(request, session, form, status=409, problem="closed")
     except FormTokenUsedUpError:
         return _page(request, session, _with_new_token(request, session), problem="resend")
-    except services.NotRegisteredError:
-        # Looked automated: the lead is kept for the desk; the script learns nothing.
-        return _registered(session.pk, Status.REGISTERED)
-    except DATABASE_UNREACHABLE:
-        # Seats cannot be counted without the database: say so, with the phone.
-        logger.warning("Registration not taken: the database is unreachable")
-        return _page(request, session, form, status=503, problem="unavailable")
+    except services.NotRegisteredError as not_registered:
+        # Kept as a lead for the desk. Held for review: admissions will be in touch. Looked
+        # automated: answered as a registration is, so a script learns nothing.
+        return _registered(session.pk, PENDING if not_registered.held else RECEIVED)
+    except Exception as error:
+        # The database is unreachable (a failover) or refused this one statement: the seats
+        # cannot be counted, but the person is not lost (see _keep_for_admissions).
+        if not isinstance(error, DATABASE_UNREACHABLE):
+            logger.exception("Could not take a registration; keeping it for admissions")
+        return _keep_for_admissions(request, session.pk, form=form)
     return _registered(session.pk, registration.status)
+
+
+def _keep_for_admissions(request, session_id: int, *, form=None):
+    """Without the database no seat can be counted: the request goes to admissions as a lead,
+    kept in the intake's spool until it can be stored (as a consultation request would be), and
+    the person is told their place is not confirmed yet, and that someone will be in touch."""
+    form = form or RegistrationForm(request.POST)
+    if not form.is_valid():
+        return _unconfirmed(request, kept=False)
+    token_check, nonce = check_form_token(form.cleaned_data["form_token"])
+    if token_check is not TokenCheck.OK:
+        return _unconfirmed(request, kept=False)
+    details = form.registration_details()
+    consultation = ConsultationRequest(
+        kind=LeadKind.INFO_SESSION,
+        for_whom=ForWhom.SELF,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        phone=details.phone,
+        email=details.email,
+        preferred_contact=ContactMethod.CALL if details.phone else ContactMethod.EMAIL,
+        consent_given=details.consent_given,
+        message=f"Asked for a place at information session #{session_id} while the database "
+        "was unreachable: no place was taken. Please confirm one with them.",
+    )
+    kept = spool.keep(
+        consultation,
+        attribution=attribution_from_request(request),
+        form_nonce=nonce,
+        intake_id=intake_id_for(consultation, nonce),
+        received_at=timezone.now(),
+        screening=screening.screen(request, flood_engaged=False, form_nonce=nonce),
+        reference=new_reference(),
+    )
+    return _unconfirmed(request, kept=kept)
+
+
+def _unconfirmed(request, *, kept: bool):
+    response = render(request, "infosessions/unconfirmed.html", {"kept": kept}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def _with_new_token(request, session) -> RegistrationForm:
@@ -214,7 +272,13 @@ def thanks(request):
     session = (
         InfoSession.objects.select_related("place").filter(pk=registered.get("session")).first()
     )
-    context = {"session": session, "waitlisted": registered.get("status") == Status.WAITLISTED}
+    status = registered.get("status")
+    context = {
+        "session": session,
+        "waitlisted": status == Status.WAITLISTED,
+        "received": status == RECEIVED,
+        "pending": status == PENDING,
+    }
     response = render(request, "infosessions/thanks.html", context)
     response.delete_cookie(REGISTERED_COOKIE, samesite="Lax")
     return response
@@ -230,7 +294,13 @@ def cancel(request, token):
         return render(request, "infosessions/cancel.html", {"invalid": True}, status=400)
     session = registration.session
     started = session.starts_at <= timezone.now()
-    if request.method == "POST" and not started and registration.status != Status.CANCELLED:
+    called_off = session.cancelled_at is not None
+    if (
+        request.method == "POST"
+        and not started
+        and not called_off
+        and registration.status != Status.CANCELLED
+    ):
         registration = services.cancel_registration(registration.pk)
         return render(
             request, "infosessions/cancel.html", {"session": session, "cancelled_now": True}
@@ -239,7 +309,6 @@ def cancel(request, token):
         "session": session,
         "registration": registration,
         "started": started,
-        "already_cancelled": registration.status == Status.CANCELLED
-        or session.cancelled_at is not None,
+        "already_cancelled": registration.status == Status.CANCELLED or called_off,
     }
     return render(request, "infosessions/cancel.html", context)

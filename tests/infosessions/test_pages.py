@@ -182,14 +182,19 @@ def test_mistakes_are_listed_at_the_top_and_nothing_is_stored():
     assert not Registration.objects.exists()
 
 
-def test_registering_twice_with_one_e_mail_says_so_and_keeps_one_place():
+def test_registering_twice_with_one_e_mail_keeps_one_place_and_tells_nobody_who_registered():
     session = InfoSessionFactory()
-    RegistrationFactory(session=session, email="robin.avery@example.org")
+    RegistrationFactory(session=session, email="robin.avery@example.org", status=Status.WAITLISTED)
+    visitor = Client()
 
-    response = Client().post(session.get_absolute_url(), registration_form())
+    response = visitor.post(session.get_absolute_url(), registration_form())
 
-    assert "already registered for this session" in response.content.decode()
+    thanks = visitor.get(response["Location"]).content.decode()
+    assert "Thank you." in thanks
+    assert "registered" not in thanks.split("<h1>")[1].split("</h1>")[0]
+    assert "waiting list" not in thanks
     assert Registration.objects.count() == 1
+    assert not mail.outbox
 
 
 def test_a_form_sent_faster_than_a_person_could_is_shown_again_and_stores_nothing():
@@ -320,25 +325,46 @@ def test_the_invitation_parses_back_with_the_center_s_time_zone_and_a_stable_uid
     from infosessions.calendar import invitation
 
     session = VirtualSessionFactory(
+        title="Partial hospitalization: a day in the program",
         starts_at=datetime(2026, 12, 10, 18, 0, tzinfo=BOSTON),
         ends_at=datetime(2026, 12, 10, 19, 0, tzinfo=BOSTON),
     )
+    registration = RegistrationFactory(session=session, email="robin@example.org")
 
-    first = Calendar.from_ical(invitation(session))
+    first = Calendar.from_ical(invitation(session, registration))
     services.session_changed(session, {"meeting_url"})
     session.refresh_from_db()
-    updated = Calendar.from_ical(invitation(session))
-    cancelled = Calendar.from_ical(invitation(session, cancelled=True))
+    updated = Calendar.from_ical(invitation(session, registration))
+    cancelled = Calendar.from_ical(invitation(session, registration, cancelled=True))
 
     event = first.walk("VEVENT")[0]
+    assert first["METHOD"] == "REQUEST"
     assert event["DTSTART"].dt == datetime(2026, 12, 10, 18, 0, tzinfo=BOSTON)
     assert event["DTSTART"].params["TZID"] == "America/New_York"
     assert first.walk("VTIMEZONE")[0]["TZID"] == "America/New_York"
     assert event["LOCATION"] == "https://meet.example.org/resilience-iop"
+    # Seen on a shared calendar or a lock screen: the center, not the program.
+    assert event["SUMMARY"] == "Information session, Resilience"
+    assert "Partial hospitalization" in event["DESCRIPTION"]
+    assert str(event["ATTENDEE"]) == "mailto:robin@example.org"
     assert [e["UID"] for e in (event, updated.walk("VEVENT")[0])] == [event["UID"]] * 2
     assert (event["SEQUENCE"], updated.walk("VEVENT")[0]["SEQUENCE"]) == (0, 1)
     assert cancelled["METHOD"] == "CANCEL"
     assert cancelled.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+    assert cancelled.walk("VEVENT")[0]["UID"] == event["UID"]
+    assert "meet.example.org" not in cancelled.to_ical().decode()
+
+
+def test_a_place_taken_again_after_giving_it_up_is_a_new_calendar_event():
+    from infosessions.calendar import event_uid
+
+    session = InfoSessionFactory()
+    given_up = RegistrationFactory(
+        session=session, email="robin@example.org", status=Status.CANCELLED
+    )
+    again = RegistrationFactory(session=session, email="robin@example.org")
+
+    assert event_uid(session, given_up) != event_uid(session, again)
 
 
 def test_the_next_session_has_an_address_that_never_changes(django_capture_on_commit_callbacks):

@@ -33,8 +33,11 @@ def registered(session, **fields):
 
 def reminders(run_at: datetime, django_capture_on_commit_callbacks) -> list:
     before = len(mail.outbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.send_due_reminders(now=run_at)
+    with (
+        time_machine.travel(run_at, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.send_due_reminders()
     return mail.outbox[before:]
 
 
