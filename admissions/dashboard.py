@@ -34,7 +34,8 @@ Definitions (also stated on the page):
   are counted apart. Attendance: registrations marked attended at the sessions held / the seats
   taken there (registrations holding a seat now); someone who came from the waiting list counts
   as attended too, so it may pass 100%. Attendees admitted: attendees whose lead's status is
-  Admitted now (each lead once).
+  Admitted now, or who were admitted through a later request of theirs (a lead marked as a
+  duplicate of the registration's), each lead once.
 
 Charts are server-drawn SVG with no script and no inline style (the Content-Security-Policy
 allows neither): bar lengths are SVG attributes, colours come from dashboard.css. Each chart is
@@ -50,7 +51,18 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -447,14 +459,24 @@ def _info_sessions(period_from: datetime, period_until: datetime, now: datetime)
     made = Q(created_at__gte=period_from, created_at__lt=period_until)
     seat = Q(status=RegistrationStatus.REGISTERED)
     came = at_held & Q(attended=True)
-    counts = Registration.objects.filter(made | at_held).aggregate(
-        registrations=Count("pk", filter=made),
-        cancelled=Count("pk", filter=made & Q(status=RegistrationStatus.CANCELLED)),
-        waitlisted=Count("pk", filter=made & Q(status=RegistrationStatus.WAITLISTED)),
-        seats_taken=Count("pk", filter=at_held & seat),
-        attendees=Count("pk", filter=came),  # not "attended", the field's name
-        not_marked=Count("pk", filter=at_held & seat & Q(attended__isnull=True)),
-        admitted=Count("lead", distinct=True, filter=came & Q(lead__status=Status.ADMITTED)),
+    # Admitted through this lead, or through a later request of theirs (a consultation request
+    # after the session, marked as a duplicate of this one).
+    admitted_later = Exists(
+        Lead.objects.filter(duplicate_of=OuterRef("lead"), status=Status.ADMITTED)
+    )
+    came_and_admitted = came & (Q(lead__status=Status.ADMITTED) | Q(admitted_later=True))
+    counts = (
+        Registration.objects.filter(made | at_held)
+        .annotate(admitted_later=admitted_later)
+        .aggregate(
+            registrations=Count("pk", filter=made),
+            cancelled=Count("pk", filter=made & Q(status=RegistrationStatus.CANCELLED)),
+            waitlisted=Count("pk", filter=made & Q(status=RegistrationStatus.WAITLISTED)),
+            seats_taken=Count("pk", filter=at_held & seat),
+            attendees=Count("pk", filter=came),  # not "attended", the field's name
+            not_marked=Count("pk", filter=at_held & seat & Q(attended__isnull=True)),
+            admitted=Count("lead", distinct=True, filter=came_and_admitted),
+        )
     )
     return InfoSessionFigures(
         held=InfoSession.objects.filter(held()).count(),

@@ -450,6 +450,18 @@ def test_a_session_not_over_yet_is_not_held(now):
     assert sessions.registrations == 1
 
 
+def test_an_attendee_admitted_through_a_later_request_of_theirs_counts(now):
+    held = session(now - timedelta(hours=2))
+    came = registration(held, now - timedelta(days=3), lead_status=Status.CONTACTED, attended=True)
+    later = lead(now - timedelta(hours=1), 5, status=Status.ADMITTED)
+    later.duplicate_of = came.lead
+    later.save()
+
+    sessions = figures_for(now.date(), now.date(), now).info_sessions
+
+    assert (sessions.attended, sessions.admitted) == (1, 1)
+
+
 def test_no_information_sessions_no_figures(now):
     sessions = figures_for(*LAST_WEEK, now).info_sessions
 
