@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions import services as intake
@@ -460,8 +460,10 @@ def render_registrant_message(
         "sessions_link": absolute_url(reverse("infosessions:list")),
         "time_zone": settings.TIME_ZONE,
     }
-    subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
-    body = render_to_string(f"infosessions/email/{purpose}.txt", context)
+    # In the site's language, even from a beat task (where no language is active).
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
+        body = render_to_string(f"infosessions/email/{purpose}.txt", context)
     if purpose in _CANCELLING:
         calendar = invitation(session, registration, cancelled=True)
     elif has_seat:
