@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from admissions import audit, exports
-from admissions.models import Lead
+from admissions.models import AuditAction, Lead
 from core.changelists import OnlyListFiltersChangeList
 from core.forms import MultilineCharField
 from infosessions import services
@@ -33,6 +33,10 @@ VIEW_REGISTRATIONS = "infosessions.view_registration"
 EXPORT_REGISTRATIONS = "infosessions.export_registration"
 VIEW_LEADS = "admissions.view_lead"
 MAX_WEEKLY_COPIES = 12
+UNPUBLISH_REGISTERED = (
+    "People are registered for this session: cancel it instead (they will be told), rather "
+    "than taking it off the site."
+)
 
 REGISTRATION_COLUMNS = [
     ("Session", lambda registration: registration.session.title),
@@ -74,6 +78,23 @@ class InfoSessionForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 (InfoSessionAdmin's fieldsets choose what is shown)
         # A line break counts as one character, as in the browser's count.
         field_classes = {"description": MultilineCharField}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Taking a session off the site would leave the people registered for it expecting it:
+        # cancelling tells them. (The instance still holds what is stored: it is updated after
+        # clean.) A session that has started is off the site anyway.
+        session = self.instance
+        if (
+            session.pk is not None
+            and session.published
+            and "published" in cleaned_data
+            and not cleaned_data["published"]
+            and session.starts_at > timezone.now()
+            and session.registrations.active().exists()
+        ):
+            self.add_error("published", UNPUBLISH_REGISTERED)
+        return cleaned_data
 
 
 class InfoSessionAddForm(InfoSessionForm):
@@ -198,6 +219,23 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
         if obj is not None and request.user.has_perm(VIEW_REGISTRATIONS):
             return [RegistrationInline]
         return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        session = context.get("original")
+        if request.method == "GET" and response.status_code == 200 and session is not None:
+            for inline_admin_formset in context.get("inline_admin_formsets", []):
+                if isinstance(inline_admin_formset.opts, RegistrationInline):
+                    # The formset's queryset, evaluated once for this count and the page.
+                    shown = inline_admin_formset.formset.initial_form_count()
+                    audit.record(
+                        request,
+                        AuditAction.VIEW_REGISTRATIONS,
+                        detail=f"session #{session.pk}: {session.title}",
+                        result_count=shown,
+                    )
+        return response
 
     def get_queryset(self, request):
         return (
@@ -338,13 +376,17 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
         """A page asking to confirm, saying how many will be told; once confirmed, cancels.
         Sessions already cancelled or started are left as they are."""
         now = timezone.now()
-        sessions = list(queryset.order_by("starts_at", "pk"))
+        # How many each session's cancellation tells, counted in the same query.
+        active = Q(registrations__status__in=[Status.REGISTERED, Status.WAITLISTED])
+        sessions = list(
+            queryset.annotate(told=Count("registrations", filter=active)).order_by(
+                "starts_at", "pk"
+            )
+        )
         to_cancel = [s for s in sessions if s.cancelled_at is None and s.starts_at > now]
         left = len(sessions) - len(to_cancel)
         confirmed = request.method == "POST" and request.POST.get("confirmed") == "yes"
         if to_cancel and not confirmed:
-            for session in to_cancel:
-                session.told = session.registrations.active().count()
             context = {
                 **self.admin_site.each_context(request),
                 "title": "Cancel information sessions?",
@@ -449,6 +491,42 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
         return queryset
 
+    # --- Who looked: every list and page of registrations shown is recorded ------------------
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and response.status_code == 200:
+            # The page's rows, fetched here once and shown from the same queryset.
+            shown = len(changelist.result_list)
+            audit.record(
+                request,
+                AuditAction.VIEW_REGISTRATIONS,
+                detail=f"list of registrations: {filters_shown(changelist)}",
+                result_count=shown,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        registration = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and registration is not None:
+            lead = None
+            if Registration.lead.is_cached(registration):  # get_queryset's, for VIEW_LEADS
+                lead = registration.lead
+            elif registration.lead_id is not None:
+                lead = Lead.objects.only("pk", "reference").filter(pk=registration.lead_id).first()
+            lead_text = f"lead #{registration.lead_id}" if registration.lead_id else "no lead"
+            audit.record(
+                request,
+                AuditAction.VIEW_REGISTRATIONS,
+                lead=lead,
+                detail=f"registration #{registration.pk} ({lead_text}), "
+                f"session #{registration.session_id}",
+                result_count=1,
+            )
+        return response
+
     def get_list_display(self, request):
         if request.user.has_perm(VIEW_LEADS):
             return [*self.list_display, "lead_link"]
@@ -526,6 +604,30 @@ class RegistrationAdmin(admin.ModelAdmin):
             pk__in=queryset.values("session_id").distinct()
         ).order_by("starts_at", "pk")
         return registrations_csv(request, queryset, list(sessions))
+
+
+def filters_shown(changelist) -> str:
+    """The list's filters in use, as its sidebar shows them: "session: Evening IOP: what to
+    expect, Tue Oct 27, 2026 6:00 PM; status: Registered", and which page when there are several."""
+    params = changelist.get_filters_params()
+    used = []
+    for spec in changelist.filter_specs:
+        if not any(parameter in params for parameter in spec.expected_parameters()):
+            continue
+        chosen = [
+            str(choice["display"]) for choice in spec.choices(changelist) if choice["selected"]
+        ]
+        if not chosen:  # a value the filter does not offer (a session since deleted, say)
+            chosen = [
+                f"{parameter}={value}"
+                for parameter in spec.expected_parameters()
+                for value in params.get(parameter, [])
+            ]
+        used.append(f"{spec.title}: {', '.join(chosen)}")
+    text = "; ".join(used) or "no filter"
+    if changelist.paginator.num_pages > 1:
+        text += f" (page {changelist.page_num} of {changelist.paginator.num_pages})"
+    return text
 
 
 def registrations_csv(request, registrations, sessions: list[InfoSession]):

@@ -11,7 +11,9 @@ import pytest
 import time_machine
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -246,6 +248,109 @@ def test_registrations_are_read_only_and_never_added_or_deleted_in_admin_even_by
     assert superuser.get(delete).status_code == 403
 
 
+# --- Who looked at registrations: recorded in the audit log -------------------------------------
+
+
+def registrant_views() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=AuditAction.VIEW_REGISTRATIONS).order_by("pk"))
+
+
+def test_opening_a_session_page_with_its_registrations_is_recorded():
+    session = InfoSessionFactory(title="Evening IOP: what to expect")
+    RegistrationFactory.create_batch(2, session=session)
+    RegistrationFactory(session=session, status=Status.CANCELLED)  # shown too, as cancelled
+    RegistrationFactory(session=InfoSessionFactory())
+    staff = admin_as(AdmissionsStaffFactory())
+
+    response = staff.get(session_page(session))
+
+    assert response.status_code == 200
+    (event,) = registrant_views()
+    assert event.user == staff.user and event.username == staff.user.get_username()
+    assert event.detail == f"session #{session.pk}: Evening IOP: what to expect"
+    assert event.result_count == 3
+    assert event.lead_id is None
+
+
+def test_marketing_opening_a_session_page_records_nothing():
+    session = InfoSessionFactory()
+    RegistrationFactory(session=session)
+    marketing = admin_as(MarketingFactory())
+
+    assert marketing.get(session_page(session)).status_code == 200
+    assert marketing.get(SESSIONS).status_code == 200
+
+    assert not AuditEvent.objects.exists()
+
+
+def test_saving_a_session_page_is_not_recorded_as_a_view():
+    session = InfoSessionFactory()
+    registration = RegistrationFactory(session=session)
+    supervisor = admin_as(SupervisorFactory())
+    inline = {  # the read-only registrations' management form, as the page sends it
+        "registrations-TOTAL_FORMS": "1",
+        "registrations-INITIAL_FORMS": "1",
+        "registrations-0-id": registration.pk,
+        "registrations-0-session": session.pk,
+    }
+
+    response = supervisor.post(
+        session_page(session), session_form(session, title="Clearer", **inline)
+    )
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert registrant_views() == []
+
+
+def test_showing_the_list_of_registrations_is_recorded_with_its_filter():
+    session = InfoSessionFactory(title="Evening IOP: what to expect")
+    RegistrationFactory.create_batch(2, session=session)
+    RegistrationFactory(session=InfoSessionFactory(title="Day program"))
+    staff = admin_as(AdmissionsStaffFactory())
+
+    everyone = staff.get(REGISTRATIONS)
+    filtered = staff.get(REGISTRATIONS, {"session__id__exact": session.pk})
+
+    assert everyone.status_code == filtered.status_code == 200
+    unfiltered_event, filtered_event = registrant_views()
+    assert unfiltered_event.user == staff.user
+    assert unfiltered_event.result_count == 3
+    assert "no filter" in unfiltered_event.detail
+    assert filtered_event.result_count == 2
+    assert f"session: {session}" in filtered_event.detail
+    assert "Day program" not in filtered_event.detail
+
+
+def test_the_list_of_registrations_records_the_rows_on_the_page_shown(monkeypatch):
+    from infosessions.admin import RegistrationAdmin
+
+    monkeypatch.setattr(RegistrationAdmin, "list_per_page", 2)
+    RegistrationFactory.create_batch(3, session=InfoSessionFactory())
+    staff = admin_as(AdmissionsStaffFactory())
+
+    staff.get(REGISTRATIONS)
+    staff.get(REGISTRATIONS, {"p": 2})
+
+    first, second = registrant_views()
+    assert (first.result_count, second.result_count) == (2, 1)
+    assert "page 2 of 2" in second.detail
+
+
+def test_opening_a_registration_is_recorded_with_its_lead(register):
+    registration = register(InfoSessionFactory())
+    staff = admin_as(AdmissionsStaffFactory())
+    page = reverse("admin:infosessions_registration_change", args=[registration.pk])
+
+    assert staff.get(page).status_code == 200
+
+    (event,) = registrant_views()
+    assert event.user == staff.user and event.result_count == 1
+    assert event.lead_id == registration.lead_id is not None
+    assert event.lead_reference == (registration.lead.reference or "")
+    assert f"registration #{registration.pk}" in event.detail
+    assert f"lead #{registration.lead_id}" in event.detail
+
+
 # --- Attendance ---------------------------------------------------------------------------------
 
 
@@ -446,6 +551,71 @@ def test_the_cancel_button_on_a_session_page_asks_then_cancels(
     session.refresh_from_db()
     assert session.cancelled_at is not None
     assert [m for m in messages_to("robin@example.org") if m.subject.startswith("Cancelled")]
+
+
+UNPUBLISH_REFUSED = (
+    "People are registered for this session: cancel it instead (they will be told), rather than "
+    "taking it off the site."
+)
+
+
+@pytest.mark.parametrize("status", [Status.REGISTERED, Status.WAITLISTED])
+def test_a_session_people_are_registered_for_is_not_taken_off_the_site(status):
+    session = InfoSessionFactory(published=True)
+    RegistrationFactory(session=session, status=status)
+    marketing = admin_as(MarketingFactory())
+
+    response = marketing.post(session_page(session), session_form(session, published=""))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published"] == [UNPUBLISH_REFUSED]
+    assert UNPUBLISH_REFUSED in response.content.decode()
+    session.refresh_from_db()
+    assert session.published
+
+
+def test_a_session_nobody_is_still_registered_for_is_taken_off_the_site():
+    session = InfoSessionFactory(published=True)
+    RegistrationFactory(session=session, status=Status.CANCELLED)
+    marketing = admin_as(MarketingFactory())
+
+    response = marketing.post(session_page(session), session_form(session, published=""))
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    session.refresh_from_db()
+    assert not session.published
+
+
+def test_an_unpublished_session_with_registrations_is_still_edited():
+    session = InfoSessionFactory(published=False)
+    RegistrationFactory(session=session)
+    marketing = admin_as(MarketingFactory())
+
+    response = marketing.post(session_page(session), session_form(session, title="Clearer"))
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    session.refresh_from_db()
+    assert session.title == "Clearer" and not session.published
+
+
+def test_the_cancel_confirmation_counts_registrations_in_one_query():
+    sessions = InfoSessionFactory.create_batch(3)
+    for session, count in zip(sessions, [0, 1, 2], strict=True):
+        RegistrationFactory.create_batch(count, session=session)
+    RegistrationFactory(session=sessions[0], status=Status.CANCELLED)
+    RegistrationFactory(session=sessions[1], status=Status.WAITLISTED)
+    marketing = admin_as(MarketingFactory())
+    action(marketing, SESSIONS, "cancel_sessions", sessions[:1])  # warm up: session, permissions
+
+    with CaptureQueriesContext(connection) as one:
+        action(marketing, SESSIONS, "cancel_sessions", sessions[:1])
+    with CaptureQueriesContext(connection) as three:
+        asked = action(marketing, SESSIONS, "cancel_sessions", sessions)
+
+    assert len(three) == len(one)
+    html = asked.content.decode()
+    assert [session.told for session in asked.context["sessions"]] == [0, 2, 2]
+    assert "4 people will be told" in html
 
 
 def test_a_cancelled_session_is_no_longer_changed():
