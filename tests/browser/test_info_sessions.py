@@ -3,11 +3,19 @@ place up from the link in their e-mail."""
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import expect
 
 from infosessions.models import Registration, Status
+from tests.browser.test_accessibility import WCAG_A_AND_AA
 from tests.browser.test_consultation_form import focused, tab_to
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
 
 ANSWERS = {
     "first_name": "Robin",
@@ -39,9 +47,11 @@ def test_a_person_registers_with_the_keyboard_alone_then_gives_the_place_up(page
     cancel_path = re.search(r"https?://[^/\s]+(/info-sessions/cancel/\S+)", confirmation.body)[1]
 
     page.goto(cancel_path)
+    assert_accessible(page)
     page.get_by_role("button", name="Yes, give up my place").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your place is given up")
+    assert_accessible(page)
     registration.refresh_from_db()
     assert registration.status == Status.CANCELLED
 
@@ -56,4 +66,22 @@ def test_errors_are_listed_first_and_each_links_to_its_field(page):
     expect(summary).to_be_focused()
     summary.get_by_role("link", name="Enter your first name.").click()
     expect(page.locator("#id_first_name")).to_be_focused()
+    assert_accessible(page)
     assert not Registration.objects.exists()
+
+
+def test_a_full_session_and_a_broken_cancel_link_are_accessible_too(page):
+    from infosessions.models import InfoSession
+    from tests.infosessions.factories import RegistrationFactory
+
+    session = InfoSession.objects.upcoming().first()
+    RegistrationFactory.create_batch(session.capacity, session=session)
+
+    page.goto(session.get_absolute_url())
+    expect(page.get_by_role("heading", name="This session is full")).to_be_visible()
+    expect(page.get_by_role("button", name="Join the waiting list")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/info-sessions/cancel/not-a-real-token/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_accessible(page)
