@@ -33,7 +33,7 @@ from admissions.models import (
     overdue_cutoff,
 )
 from admissions.search import search_leads
-from core.changelists import OnlyListFiltersChangeList
+from core.changelists import FilterWithDefault, OnlyListFiltersChangeList
 from programs.models import Program
 
 # Columns the list never shows, left out of its rows (the lead page loads its lead whole).
@@ -60,27 +60,15 @@ USER_NAME_FIELDS = ["pk", "username", "first_name", "last_name"]
 URGENT_WAITING, OVERDUE, WAITING, DONE_OR_CONTACTED = 0, 1, 2, 3
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(FilterWithDefault):
     """Open leads by default (not closed, not admitted): the desk's work. A search looks at all."""
 
     title = "status"
     parameter_name = "status"
+    default_label = "Open (default)"
 
     def lookups(self, request, model_admin):
         return [("all", "All"), *Status.choices]
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Open (default)",
-        }
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
 
     def queryset(self, request, queryset):
         value = self.value()

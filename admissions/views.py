@@ -1,10 +1,8 @@
 import logging
 from functools import partial
 
-from django.conf import settings
-from django.core import signing
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.csrf import get_token
 from core.db.outage import DATABASE_UNREACHABLE
+from core.http import forget_note, read_note, redirect_with_note
 from core.pagecache import Rendered, cached_html, keep_for_everyone
 
 logger = logging.getLogger(__name__)
@@ -169,19 +168,27 @@ def _with_new_token(request, form) -> ConsultationRequestForm:
     return ConsultationRequestForm(data, choices=form.choices)
 
 
-def _form_page(request, form, *, please_resend=False, unavailable=False):
+def proof_of_work_context(request) -> dict:
+    """For a form shown again (with errors, say): whether it asks this visitor for a proof of
+    work, from the database and cache themselves (a flood without the database: no)."""
     try:
         flood_engaged = flood.engaged()
     except DATABASE_UNREACHABLE:
         flood_engaged = False
-    context = {
-        "form": form,
-        "please_resend": please_resend,
-        "unavailable": unavailable,
+    return {
         "proof_of_work_required": screening.proof_of_work_required(
             request, flood_engaged=flood_engaged
         ),
         "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
+    }
+
+
+def _form_page(request, form, *, please_resend=False, unavailable=False):
+    context = {
+        "form": form,
+        "please_resend": please_resend,
+        "unavailable": unavailable,
+        **proof_of_work_context(request),
     }
     response = render(
         request, "admissions/get_help.html", context, status=503 if unavailable else 200
@@ -192,34 +199,23 @@ def _form_page(request, form, *, please_resend=False, unavailable=False):
 
 
 def _received(urgent: bool, reference: str | None):
-    response = redirect("admissions:thanks")
-    response.set_cookie(
+    return redirect_with_note(
+        "admissions:thanks",
         RECEIVED_COOKIE,
-        signing.dumps({"urgent": urgent, "reference": reference}, salt=_RECEIVED_SALT),
+        {"urgent": urgent, "reference": reference},
+        salt=_RECEIVED_SALT,
         max_age=RECEIVED_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
     )
-    return response
 
 
 @never_cache
 @require_safe
 def thanks(request):
-    try:
-        received = signing.loads(
-            request.COOKIES.get(RECEIVED_COOKIE, ""), salt=_RECEIVED_SALT, max_age=RECEIVED_MAX_AGE
-        )
-    except signing.BadSignature:
-        received = {}
-    if not isinstance(received, dict):
-        received = {}
+    received = read_note(request, RECEIVED_COOKIE, salt=_RECEIVED_SALT, max_age=RECEIVED_MAX_AGE)
     context = {
         "urgent": received.get("urgent") is True,
         "reference": normalise_reference(str(received.get("reference") or "")),
     }
     response = render(request, "admissions/thanks.html", context)
     # Shown once: on a shared phone the next person must not meet someone else's crisis box.
-    response.delete_cookie(RECEIVED_COOKIE, samesite="Lax")
-    return response
+    return forget_note(response, RECEIVED_COOKIE)

@@ -1,3 +1,4 @@
+from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.views.main import ChangeList
 
@@ -23,3 +24,23 @@ class OnlyListFiltersChangeList(ChangeList):
                 f"Filtering by {', '.join(sorted(unexpected))} is not allowed here"
             )
         return filter_specs, has_filters, remaining, *rest
+
+
+class FilterWithDefault(SimpleListFilter):
+    """A list filter whose view with nothing chosen is a default of its own (open leads,
+    upcoming sessions), listed first as `default_label`, rather than "All"."""
+
+    default_label = ""
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.default_label,
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }

@@ -3,6 +3,8 @@ import ipaddress
 import time
 
 from django.conf import settings
+from django.core import signing
+from django.shortcuts import redirect
 from django.utils.http import http_date
 
 
@@ -61,3 +63,33 @@ def cookie_expires(max_age: int) -> str:
 @functools.lru_cache(maxsize=8)
 def _http_date(timestamp: int) -> str:
     return http_date(timestamp)
+
+
+def redirect_with_note(to: str, cookie: str, note: dict, *, salt: str, max_age: int):
+    """Redirect to a thank-you page, with what it should say in a signed cookie: not the
+    session, so that sending a form needs no database, and not the URL, which is logged."""
+    response = redirect(to)
+    response.set_cookie(
+        cookie,
+        signing.dumps(note, salt=salt),
+        max_age=max_age,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def read_note(request, cookie: str, *, salt: str, max_age: int) -> dict:
+    """What redirect_with_note left, or {} if it is missing, tampered with or too old. The page
+    showing it deletes the cookie (`forget_note`): it is shown once."""
+    try:
+        note = signing.loads(request.COOKIES.get(cookie, ""), salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return {}
+    return note if isinstance(note, dict) else {}
+
+
+def forget_note(response, cookie: str):
+    response.delete_cookie(cookie, samesite="Lax")
+    return response

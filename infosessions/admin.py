@@ -24,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from admissions import audit, exports
 from admissions.models import AuditAction, Lead
-from core.changelists import OnlyListFiltersChangeList
+from core.changelists import FilterWithDefault, OnlyListFiltersChangeList
 from core.forms import MultilineCharField
 from infosessions import services
 from infosessions.models import InfoSession, Registration, Status
@@ -113,27 +113,15 @@ class InfoSessionAddForm(InfoSessionForm):
         return self.cleaned_data.get("repeat_weeks") or 0
 
 
-class WhenFilter(admin.SimpleListFilter):
+class WhenFilter(FilterWithDefault):
     """Sessions not yet over by default, the next first; the past ones on request."""
 
     title = "when"
     parameter_name = "when"
+    default_label = "Upcoming (default)"
 
     def lookups(self, request, model_admin):
         return [("past", "Past"), ("all", "All")]
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Upcoming (default)",
-        }
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
 
     def queryset(self, request, queryset):
         now = timezone.now()

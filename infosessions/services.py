@@ -100,7 +100,10 @@ def register(
     """A seat if one is left, else a place on the waiting list; the lead in admissions; the
     confirmation (or waiting-list) e-mail once committed. Sent twice from the same form (a double
     click), the same registration is returned."""
-    request = _as_intake_request(details, session_id)
+    program = (
+        InfoSession.objects.filter(pk=session_id).values_list("program__slug", flat=True).first()
+    )
+    request = intake_request(details, program=program or "")
     intake_id = intake.intake_id_for(request, form_nonce)
     with transaction.atomic():
         session = (
@@ -164,10 +167,10 @@ def _take_a_place(session, lead, email: str, details: RegistrationDetails) -> Re
     return registration
 
 
-def _as_intake_request(details: RegistrationDetails, session_id: int) -> intake.ConsultationRequest:
-    program = (
-        InfoSession.objects.filter(pk=session_id).values_list("program__slug", flat=True).first()
-    )
+def intake_request(
+    details: RegistrationDetails, *, program: str = "", message: str = ""
+) -> intake.ConsultationRequest:
+    """The registration as the admissions intake takes it: a request of kind "info session"."""
     return intake.ConsultationRequest(
         kind=LeadKind.INFO_SESSION,
         for_whom=ForWhom.SELF,
@@ -178,7 +181,8 @@ def _as_intake_request(details: RegistrationDetails, session_id: int) -> intake.
         # Someone who gave a phone may be called back about the program; else e-mail only.
         preferred_contact=ContactMethod.CALL if details.phone else ContactMethod.EMAIL,
         consent_given=details.consent_given,
-        program=program or "",
+        program=program,
+        message=message,
     )
 
 

@@ -2,8 +2,6 @@ import logging
 from functools import partial
 from itertools import groupby
 
-from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,14 +16,15 @@ from admissions import flood, screening, spool
 from admissions import views as admissions_views
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.models import ContactMethod, ForWhom, LeadKind, new_reference
-from admissions.services import ConsultationRequest, FormTokenUsedUpError, intake_id_for
+from admissions.models import new_reference
+from admissions.services import FormTokenUsedUpError, intake_id_for
 from admissions.views import (
     CSRF_TOKEN_PLACEHOLDER,
     FORM_TOKEN_PLACEHOLDER,
     fill_in_visitor_tokens,
 )
 from core.db.outage import DATABASE_UNREACHABLE
+from core.http import forget_note, read_note, redirect_with_note
 from core.pagecache import Rendered, cached_html, keep_for_everyone, public_page
 from infosessions import services
 from infosessions.forms import RegistrationForm
@@ -138,18 +137,11 @@ def _labels(session) -> dict:
 
 
 def _page(request, session, form, *, status=200, problem=""):
-    try:
-        flood_engaged = flood.engaged()
-    except DATABASE_UNREACHABLE:
-        flood_engaged = False
     context = {
         "session": session,
         "form": form,
         "problem": problem,
-        "proof_of_work_required": screening.proof_of_work_required(
-            request, flood_engaged=flood_engaged
-        ),
-        "proof_of_work_challenge_url": reverse("admissions:proof_of_work_challenge"),
+        **admissions_views.proof_of_work_context(request),
     }
     return render(request, "infosessions/session_detail.html", context, status=status)
 
@@ -206,16 +198,8 @@ def _keep_for_admissions(request, session_id: int, *, form=None):
     token_check, nonce = check_form_token(form.cleaned_data["form_token"])
     if token_check is not TokenCheck.OK:
         return _unconfirmed(request, kept=False)
-    details = form.registration_details()
-    consultation = ConsultationRequest(
-        kind=LeadKind.INFO_SESSION,
-        for_whom=ForWhom.SELF,
-        first_name=details.first_name,
-        last_name=details.last_name,
-        phone=details.phone,
-        email=details.email,
-        preferred_contact=ContactMethod.CALL if details.phone else ContactMethod.EMAIL,
-        consent_given=details.consent_given,
+    consultation = services.intake_request(
+        form.registration_details(),
         message=f"Asked for a place at information session #{session_id} while the database "
         "was unreachable: no place was taken. Please confirm one with them.",
     )
@@ -244,31 +228,21 @@ def _with_new_token(request, session) -> RegistrationForm:
 
 
 def _registered(session_id: int, status: str):
-    response = redirect("infosessions:thanks")
-    response.set_cookie(
+    return redirect_with_note(
+        "infosessions:thanks",
         REGISTERED_COOKIE,
-        signing.dumps({"session": session_id, "status": status}, salt=_REGISTERED_SALT),
+        {"session": session_id, "status": status},
+        salt=_REGISTERED_SALT,
         max_age=REGISTERED_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
     )
-    return response
 
 
 @never_cache
 @require_safe
 def thanks(request):
-    try:
-        registered = signing.loads(
-            request.COOKIES.get(REGISTERED_COOKIE, ""),
-            salt=_REGISTERED_SALT,
-            max_age=REGISTERED_MAX_AGE,
-        )
-    except signing.BadSignature:
-        registered = {}
-    if not isinstance(registered, dict):
-        registered = {}
+    registered = read_note(
+        request, REGISTERED_COOKIE, salt=_REGISTERED_SALT, max_age=REGISTERED_MAX_AGE
+    )
     session = (
         InfoSession.objects.select_related("place").filter(pk=registered.get("session")).first()
     )
@@ -279,9 +253,7 @@ def thanks(request):
         "received": status == RECEIVED,
         "pending": status == PENDING,
     }
-    response = render(request, "infosessions/thanks.html", context)
-    response.delete_cookie(REGISTERED_COOKIE, samesite="Lax")
-    return response
+    return forget_note(render(request, "infosessions/thanks.html", context), REGISTERED_COOKIE)
 
 
 @never_cache
