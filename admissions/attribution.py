@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.utils.cache import patch_cache_control
 
 from core import signing as quick_signing
 from core.http import cookie_expires
@@ -61,6 +62,9 @@ class VisitAttributionMiddleware:
                 httponly=True,
                 samesite="Lax",
             )
+            # A proxy or CDN keeps public pages: not this one, which sets this visitor's cookie.
+            if response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
         return response
 
 

@@ -39,7 +39,7 @@ class ArticleFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        return article.modified_at
 
     def item_author_name(self, article):
         return article.author.name_with_credentials

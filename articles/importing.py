@@ -7,8 +7,12 @@ Two formats:
   is the title.
 - Plain text (`.txt`) as the existing site exports it: the site-wide banner line(s) at the top,
   then the title, then the text. Short, title-like lines are headings (one ending with a colon,
-  after a first heading, a subheading); lines starting with a bullet (•, -, *) make lists; the
-  other lines are paragraphs, the closing call to action with its phone number included.
+  after a first heading, a subheading; one with nothing under it before the next heading of its
+  level is a stray line, kept as a paragraph); lines starting with a bullet (•, -, *) make lists,
+  and numbered lines (1. or 1)) numbered lists; the other lines are paragraphs, the closing call
+  to action with its phone number included. What is left out above the title is reported, so
+  that a title ending in a full stop (taken for the banner) is seen, and the line named with
+  --banner.
 
 Both become the Markdown the editor in admin uses, so imported articles are edited like any other.
 
@@ -51,6 +55,9 @@ HEADING_MAX_CHARACTERS = 100
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z“\"]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
+# Bullets no text starts with, taken for one even without a space after.
+_UNMISTAKABLE_BULLETS = ("•", "·")
 
 
 class ArticleImportError(Exception):
@@ -72,6 +79,8 @@ class ParsedArticle:
     seo_title: str = ""
     meta_description: str = ""
     redirect_from: str = ""
+    # Lines above the title taken for the site's banner, for the person importing to check.
+    left_out: list[str] = field(default_factory=list)
 
 
 # --- Reading a file -------------------------------------------------------------------------------
@@ -200,40 +209,69 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
     if start is None:
         raise ArticleImportError("has no title (a first line that reads like a title)")
     title = lines[start]
-    blocks: list[str] = []
+    blocks: list[tuple[str, str]] = []  # (kind, Markdown): kind is "##", "###", "list" or "p"
     list_items: list[str] = []
+    numbered_items: list[str] = []
     seen_heading = False
 
-    def end_list():
+    def end_lists():
         if list_items:
-            blocks.append("\n".join(f"- {_escaped(item)}" for item in list_items))
+            blocks.append(("list", "\n".join(f"- {_escaped(item)}" for item in list_items)))
             list_items.clear()
+        if numbered_items:
+            numbered = (f"{n}. {_escaped(item)}" for n, item in enumerate(numbered_items, 1))
+            blocks.append(("list", "\n".join(numbered)))
+            numbered_items.clear()
 
     for line in lines[start + 1 :]:
         if not line:
-            end_list()
+            end_lists()
             continue
         if _is_bullet(line):
+            if numbered_items:
+                end_lists()
             list_items.append(line.lstrip("".join(BULLETS)).strip())
             continue
-        end_list()
+        if _NUMBERED.match(line):
+            if list_items:
+                end_lists()
+            numbered_items.append(_NUMBERED.sub("", line))
+            continue
+        end_lists()
         if _looks_like_a_heading(line):
             level = "###" if line.endswith(":") and seen_heading else "##"
-            blocks.append(f"{level} {_escaped(line.rstrip(':').strip())}")
+            blocks.append((level, f"{level} {_escaped(line.rstrip(':').strip())}"))
             seen_heading = True
         else:
-            blocks.append(_escaped(line))
-    end_list()
-    body = "\n\n".join(blocks) + "\n"
-    paragraphs = [block for block in blocks if not block.startswith(("#", "- "))]
+            blocks.append(("p", _escaped(line)))
+    end_lists()
+    blocks = _stray_headings_as_paragraphs(blocks)
+    body = "\n\n".join(markdown for _, markdown in blocks) + "\n"
+    paragraphs = [markdown for kind, markdown in blocks if kind == "p"]
     return ParsedArticle(
         title=_title(title),
         body=body,
         summary=_summary(_unescaped(paragraphs[0])) if paragraphs else "",
+        left_out=[line for line in lines[:start] if line],
     )
 
 
+def _stray_headings_as_paragraphs(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A heading heads something: one followed at once by a heading of its level or above (or
+    by the end) has nothing under it, and is a stray line (a link's text, say) kept as text."""
+    rank = {"##": 2, "###": 3}
+    kept = []
+    for index, (kind, markdown) in enumerate(blocks):
+        following = blocks[index + 1][0] if index + 1 < len(blocks) else "end"
+        if kind in rank and (following == "end" or rank.get(following, 9) <= rank[kind]):
+            kind, markdown = "p", markdown.split(" ", 1)[1]
+        kept.append((kind, markdown))
+    return kept
+
+
 def _is_bullet(line: str) -> bool:
+    if line.startswith(_UNMISTAKABLE_BULLETS) and len(line.lstrip("".join(BULLETS))) > 0:
+        return True
     return line.startswith(BULLETS) and len(line) > 1 and line[1] in " \t"
 
 

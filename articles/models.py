@@ -101,6 +101,10 @@ class State(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# Addresses under /articles/ the site answers itself (articles/urls.py).
+RESERVED_SLUGS = frozenset({"feed"})
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self, now=None):
         """What visitors may read: published, with its publish time come. The one rule, for
@@ -264,8 +268,20 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.slug])
 
+    @property
+    def modified_at(self):
+        """When readers last saw it change: never before it was published (an article written
+        then scheduled was saved before its publish time)."""
+        if self.publish_at is None or self.updated_at is None:
+            return self.updated_at or self.publish_at
+        return max(self.updated_at, self.publish_at)
+
     def clean(self) -> None:
         super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"/articles/{self.slug}/ is taken by the site itself: choose another."}
+            )
         check_alt_text(self, "hero_image", "hero_image_alt")
         if self.medical_reviewer_id and not self.reviewed_on:
             raise ValidationError({"reviewed_on": "Give the date the reviewer checked it."})

@@ -36,7 +36,7 @@ def blog_posting(article, center: Center, categories, tags) -> dict:
         "headline": article.title,
         "description": article.meta_description or article.summary,
         "datePublished": article.publish_at,
-        "dateModified": article.updated_at,
+        "dateModified": article.modified_at,
         "author": _person(article.author),
         "publisher": {
             "@type": "MedicalClinic",

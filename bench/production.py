@@ -3,7 +3,10 @@
 A redis-server of its own; gunicorn with the repo's gunicorn.conf.py, 2 workers and production
 settings (DEBUG off; plain HTTP, so no SSL redirect); a fresh PostgreSQL database on
 DATABASE_URL's server with the demo content plus 500 extra site pages, 500 draft programs and
-500 published articles.
+500 published articles. The programs are drafts: a center has a handful of levels of care, and
+500 published would make the programs list a page nobody would publish; as drafts they are in
+every table the program pages query, which is what the bench checks does not slow them. One
+demo information session is copied at BENCH_SESSION_PK, so its page has a known address.
 Everything is stopped and the database dropped on the way out.
 """
 
@@ -31,6 +34,8 @@ from tests.e2e.stack import ManageCommand, Stack, new_secret_key, site_env  # no
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 EXTRA_ITEMS = 500
+# A session of the demo's, copied at an address the bench knows (the others' change each run).
+BENCH_SESSION_PK = 900_001
 
 # Every public page there is, by kind: `make bench` and `make lighthouse` grow with the site.
 PUBLIC_PAGES = [
@@ -48,9 +53,10 @@ PUBLIC_PAGES = [
     "/get-help/",
     "/info-sessions/",
     "/info-sessions/next/",
+    f"/info-sessions/{BENCH_SESSION_PK}/",
 ]
 # Read by machines, not people: in `make bench`, not in Lighthouse.
-MACHINE_PAGES = ["/articles/feed/", "/sitemap.xml"]
+MACHINE_PAGES = ["/articles/feed/", "/sitemap.xml", "/robots.txt"]
 
 EXTRA_CONTENT = f"""
 from core.models import SitePage
@@ -97,6 +103,14 @@ Program.objects.bulk_create(
     )
     for n in range({EXTRA_ITEMS})
 )
+import uuid
+from datetime import timedelta
+from infosessions.models import InfoSession
+session = InfoSession.objects.filter(published=True).latest("starts_at")
+session.pk, session.uid = {BENCH_SESSION_PK}, uuid.uuid4()
+session.starts_at += timedelta(days=7)
+session.ends_at += timedelta(days=7)
+session.save(force_insert=True)
 """
 
 

@@ -10,25 +10,20 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.timezone import localdate
 
 from articles.models import Article, Category
+from center.models import CenterProfile
 from core.models import SitePage
 from core.pagecache import public_page
+from infosessions.models import InfoSession
 from programs.models import Program
 
-MAIN_PAGES = [
-    "core:home",
-    "programs:list",
-    "articles:list",
-    "infosessions:list",
-    "center:about",
-    "center:insurance",
-    "admissions:get_help",
-]
 _SLUG = "__slug__"
 
 
@@ -41,21 +36,40 @@ def _by_slug(view_name: str, rows) -> Iterator[tuple[str, datetime | None]]:
 
 
 def addresses() -> Iterator[tuple[str, datetime | None]]:
-    for name in MAIN_PAGES:
-        yield reverse(name), None
-    yield from _by_slug(
-        "programs:detail", Program.objects.published().values_list("slug", "updated_at")
-    )
-    # Public, and not kept out of search engines by marketing.
+    """Each public page, with when what it shows last changed: a list page when the newest of
+    its items did (an article never before it was published: Article.modified_at)."""
     public = Article.objects.public()
-    yield from _by_slug(
-        "articles:detail", public.filter(noindex=False).values_list("slug", "updated_at")
+    modified = Greatest("updated_at", "publish_at")
+    programs = list(Program.objects.published().values_list("slug", "updated_at"))
+    # Public, and not kept out of search engines by marketing.
+    articles = list(
+        public.filter(noindex=False).annotate(changed=modified).values_list("slug", "changed")
     )
-    categories = Category.objects.filter(articles__in=public).distinct()
-    yield from _by_slug(
-        "articles:category", ((slug, None) for slug in categories.values_list("slug", flat=True))
+    categories = (
+        Category.objects.filter(articles__in=public)
+        .annotate(changed=Max(Greatest("articles__updated_at", "articles__publish_at")))
+        .values_list("slug", "changed")
     )
+    center_changed = CenterProfile.objects.values_list("updated_at", flat=True).first()
+    sessions_changed = InfoSession.objects.upcoming().aggregate(changed=Max("updated_at"))
+    programs_changed = _newest(changed for _, changed in programs)
+    articles_changed = _newest(changed for _, changed in articles)
+
+    yield reverse("core:home"), _newest([programs_changed, articles_changed, center_changed])
+    yield reverse("programs:list"), programs_changed
+    yield reverse("articles:list"), articles_changed
+    yield reverse("infosessions:list"), sessions_changed["changed"]
+    yield reverse("center:about"), center_changed
+    yield reverse("center:insurance"), center_changed
+    yield reverse("admissions:get_help"), None
+    yield from _by_slug("programs:detail", programs)
+    yield from _by_slug("articles:detail", articles)
+    yield from _by_slug("articles:category", categories)
     yield from _by_slug("core:page", SitePage.objects.values_list("slug", "updated_at"))
+
+
+def _newest(moments) -> datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 @public_page

@@ -188,3 +188,22 @@ def test_visits_that_land_alike_in_the_same_second_share_one_signature(time_mach
     after_rotation = Client()
     after_rotation.get("/programs/?utm_source=radio")
     assert attribution(after_rotation)["utm_source"] == "radio"
+
+
+def test_a_first_visit_is_private_so_no_proxy_keeps_its_cookie(client):
+    first = client.get("/programs/?utm_source=newsletter")
+    returning = client.get("/programs/")
+
+    assert COOKIE_NAME in first.cookies
+    assert "private" in first["Cache-Control"] and "public" not in first["Cache-Control"]
+    assert COOKIE_NAME not in returning.cookies
+    assert "public" in returning["Cache-Control"]
+
+
+def test_a_first_visit_served_from_the_page_cache_is_private_too(client):
+    Client().get("/programs/")  # someone else's first visit keeps the page
+
+    response = client.get("/programs/?utm_source=newsletter")
+
+    assert COOKIE_NAME in response.cookies
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]

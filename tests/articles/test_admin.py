@@ -125,6 +125,13 @@ def test_a_text_naming_an_image_the_library_lacks_is_refused_and_nothing_saved(m
     assert not Article.objects.exists()
 
 
+def test_an_address_the_site_answers_itself_is_refused(marketing):
+    response = marketing.post(f"{ADMIN}add/", article_form(slug="feed"))
+
+    assert "/articles/feed/ is taken by the site itself" in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def test_a_hero_image_needs_its_description(marketing):
     response = marketing.post(f"{ADMIN}add/", article_form(hero_image=photo()))
 
@@ -245,6 +252,19 @@ def test_an_uploaded_library_image_is_resized_stripped_and_described(marketing):
     image = ArticleImage.objects.get()
     assert image.image.name.endswith(".webp")
     assert (image.width, image.height) == (1600, 1067)
+
+
+def test_an_uploaded_hero_image_is_resized_like_the_library_s(marketing):
+    response = marketing.post(
+        f"{ADMIN}add/",
+        article_form(hero_image=photo(), hero_image_alt="Two chairs facing a window"),
+    )
+
+    assert response.status_code == 302
+    hero = Article.objects.get().hero_image
+    assert hero.name.endswith(".webp")
+    with Image.open(hero) as image:
+        assert image.size == (1600, 1067)
 
 
 def test_a_library_image_needs_its_description(marketing):

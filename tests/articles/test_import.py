@@ -370,3 +370,58 @@ def test_a_csv_row_without_a_file_or_an_old_address_is_named_and_nothing_is_impo
     assert "line 3: evening-groups.txt has no old_url" in message
     assert "line 4: '/blog/orphan/' has no file" in message
     assert not Article.objects.exists()
+
+
+def test_what_is_left_out_above_the_title_is_reported_and_banner_lines_can_be_named():
+    _, out, _ = import_articles(TEXT, "--author", "jonah-whitcombe", "--dry-run")
+    _, named, _ = import_articles(
+        TEXT,
+        "--author",
+        "jonah-whitcombe",
+        "--dry-run",
+        "--banner",
+        "Call us any time of day or night: our admissions team will walk you through every step.",
+        "--banner",
+        "Free, confidential assessments are available this month.",
+    )
+
+    assert "left out above the title" in out and "'Free, confidential assessments" in out
+    assert "left out above the title" not in named
+
+
+def test_a_title_ending_in_a_full_stop_is_reported_as_left_out_not_lost_silently(tmp_path):
+    path = tmp_path / "full-stop.txt"
+    path.write_text(
+        "Recovery is a team effort.\n\nFamilies often ask how to help.\n\n"
+        "Why Groups Help\n\nGroups meet in the evening.\n"
+    )
+
+    status, out, _ = import_articles(path, "--author", "jonah-whitcombe")
+
+    assert status == 0
+    assert "left out above the title 'Why Groups Help'" in out
+    assert "'Recovery is a team effort.'" in out and "'Families often ask how to help.'" in out
+
+
+def test_numbered_lines_tight_bullets_and_stray_headings(tmp_path):
+    path = tmp_path / "lists.txt"
+    path.write_text(
+        "Getting Ready for a First Group\n\n"
+        "A few steps make the first evening easier.\n\n"
+        "Before You Come\n\n"
+        "1. Call the admissions team\n2. Check your insurance card\n3) Plan the ride home\n\n"
+        "•A notebook\n•A water bottle\n"
+        "-5 degrees is cold for the walk, so bring a coat.\n\n"
+        "Related Programs\n\n"
+        "On the Evening Itself\n\n"
+        "Arrive a little early.\n"
+    )
+
+    import_articles(path, "--author", "jonah-whitcombe")
+
+    html = Article.objects.get().body_html
+    assert "<ol>" in html and "<li>Plan the ride home</li>" in html
+    assert "<li>A notebook</li>" in html and "<li>A water bottle</li>" in html
+    assert "<p>-5 degrees is cold for the walk, so bring a coat.</p>" in html
+    assert "<p>Related Programs</p>" in html  # nothing under it: a stray line, not a heading
+    assert "On the Evening Itself</h2>" in html and "Before You Come</h2>" in html

@@ -8,10 +8,12 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from articles.models import Article
 from articles.views import ARTICLES_PER_PAGE
 from tests.articles.factories import (
     ArticleFactory,
@@ -267,6 +269,42 @@ def test_the_sitemap_lists_the_public_pages_with_when_they_changed():
     assert f"{site}{draft.get_absolute_url()}" not in locations
     lastmod = locations[f"{site}{public.get_absolute_url()}"].find(f"{SITEMAP}lastmod").text
     assert lastmod.startswith(timezone.localtime(public.updated_at).date().isoformat())
+
+
+def test_list_pages_in_the_sitemap_changed_when_their_newest_item_did():
+    older = ArticleFactory(publish_at=days_ago(9))
+    Article.objects.filter(pk=older.pk).update(updated_at=days_ago(9))
+    newest = ArticleFactory(publish_at=days_ago(2))
+    newest.categories.add(CategoryFactory(slug="family"))
+    Article.objects.filter(pk=newest.pk).update(updated_at=days_ago(2))
+    day = timezone.localdate(days_ago(2)).isoformat()
+
+    sitemap = ET.fromstring(Client().get("/sitemap.xml").content)  # noqa: S314 (our own)
+
+    lastmod = {
+        url.find(f"{SITEMAP}loc").text.removeprefix(settings.SITE_URL): url.findtext(
+            f"{SITEMAP}lastmod"
+        )
+        for url in sitemap.iter(f"{SITEMAP}url")
+    }
+    assert lastmod["/articles/"] == day
+    assert lastmod["/articles/category/family/"] == day
+    assert lastmod["/"] >= day
+
+
+def test_an_article_written_then_scheduled_was_never_modified_before_it_was_published():
+    article = ScheduledFactory(publish_at=timezone.now() + timedelta(days=3))
+
+    with time_machine.travel(article.publish_at + timedelta(minutes=1)):
+        posting, _ = json_ld(html_of(article.get_absolute_url()))
+        feed = ET.fromstring(Client().get("/articles/feed/").content)  # noqa: S314 (our own)
+        sitemap = Client().get("/sitemap.xml").content.decode()
+
+    assert posting["dateModified"] >= posting["datePublished"]
+    entry = next(feed.iter(f"{ATOM}entry"))
+    assert entry.findtext(f"{ATOM}updated") >= entry.findtext(f"{ATOM}published")
+    published_day = timezone.localdate(article.publish_at).isoformat()
+    assert f"{article.slug}/</loc><lastmod>{published_day}</lastmod>" in sitemap
 
 
 def test_robots_txt_names_the_sitemap():

@@ -76,7 +76,9 @@ def test_a_scheduled_article_is_nowhere_until_its_time_then_everywhere_with_no_j
         article.related_programs.add(program)
     visitor = Client()
 
-    before = public_surfaces(visitor, article, program)
+    # Seen, and so kept by the page cache, a second before its time.
+    with time_machine.travel(publish_at - timedelta(seconds=1)):
+        before = public_surfaces(visitor, article, program)
 
     assert before.pop("page") == "404"
     for surface, html in before.items():
@@ -89,6 +91,12 @@ def test_a_scheduled_article_is_nowhere_until_its_time_then_everywhere_with_no_j
     assert after.pop("page") == "200"
     for surface, html in after.items():
         assert article.slug in html, surface
+
+
+def test_the_documented_bound_holds_a_kept_page_and_a_proxys_copy_together_last_30_s_at_most(
+    settings,
+):
+    assert settings.PAGE_CACHE_SECONDS + settings.PUBLIC_PAGE_MAX_AGE <= 30
 
 
 def test_staff_preview_a_draft_at_its_address_marked_never_kept_never_indexed(marketing):

@@ -37,7 +37,7 @@ def articles(count: int, *, tags: int, programs: int):
         # The articles, their categories.
         ("/articles/feed/", 2),
         # Programs, articles, categories, site pages.
-        ("/sitemap.xml", 4),
+        ("/sitemap.xml", 6),
         # Articles, programs.
         ("/search/?q=evenings", 2),
     ],

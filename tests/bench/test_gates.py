@@ -2,9 +2,10 @@
 run on any score under the mark."""
 
 import pytest
-from django.urls import resolve
+from django.urls import URLResolver, get_resolver, resolve
 
-from bench import lighthouse
+from bench import lighthouse, site
+from bench.production import MACHINE_PAGES
 from bench.production import PUBLIC_PAGES as BENCHED_PAGES
 from tests.public_pages import PUBLIC_PAGES
 
@@ -37,3 +38,75 @@ def test_lighthouse_fails_on_a_score_under_the_mark_or_missing(capsys, score):
 
     assert lighthouse._print_scores(scores) == 1
     assert "/ accessibility" in capsys.readouterr().out
+
+
+# --- Every public page is benched --------------------------------------------------------------
+
+# Form pages kept for everyone but each visitor's tokens (core.pagecache.keep_for_everyone).
+FORM_PAGES_KEPT_FOR_EVERYONE = {"admissions:get_help", "infosessions:detail", "infosessions:next"}
+
+
+def _views(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _views(pattern.url_patterns, inner)
+        else:
+            yield f"{namespace}{pattern.name}", pattern.callback
+
+
+def test_every_view_marked_public_page_and_every_form_page_is_benched():
+    public = {name for name, view in _views(get_resolver().url_patterns) if view_is_public(view)}
+
+    assert {"core:home", "articles:feed", "sitemap", "core:robots"} <= public
+    assert public | FORM_PAGES_KEPT_FOR_EVERYONE <= _kinds(BENCHED_PAGES + MACHINE_PAGES)
+
+
+def view_is_public(view) -> bool:
+    return getattr(view, "is_public_page", False)
+
+
+# --- make bench fails on a missed target -------------------------------------------------------
+
+
+def _measured(rate: float, p99: float = 5.0, errors: int = 0) -> list[site.Measure]:
+    return [site.Measure(rate, p50_ms=1.0, p99_ms=p99, errors=errors)]
+
+
+def test_the_bench_passes_pages_at_the_targets(capsys):
+    results = {"floor": _measured(1000), "/": _measured(800, p99=49.9)}
+
+    assert site._print_pages(results) == []
+
+
+@pytest.mark.parametrize(
+    ("measured", "miss"),
+    [
+        (_measured(790), "/: 0.79 of the floor"),
+        (_measured(1000, p99=50), "/: p99 50.0 ms"),
+        (_measured(1000, errors=3), "/: 3 errors"),
+    ],
+)
+def test_the_bench_names_each_page_that_misses_a_target(capsys, measured, miss):
+    missed = site._print_pages({"floor": _measured(1000), "/": measured})
+
+    assert len(missed) == 1 and missed[0].startswith(miss)
+    assert site._verdict(missed, gate=True) == 1
+    assert miss in capsys.readouterr().out
+
+
+def test_the_bench_fails_on_a_heavy_or_uncompressed_page_but_not_on_the_sitemap(capsys):
+    sizes = [
+        ("/", 9_000, "br", 40_000, 25_000),
+        ("/programs/", 9_000, "none", 40_000, 31_000),
+        ("/sitemap.xml", 60_000, "br", 400_000, 60_000),
+    ]
+
+    assert site._print_sizes(sizes) == [
+        "/programs/: sent uncompressed",
+        "/programs/: 31,000 bytes with CSS and JS (>= 30,000)",
+    ]
+
+
+def test_the_bench_smoke_run_reports_but_never_fails(capsys):
+    assert site._verdict(["/: 0.10 of the floor (< 0.8)"], gate=False) == 0

@@ -272,15 +272,18 @@ def test_public_page_marks_only_a_200_that_set_no_cache_control_of_its_own():
     assert view(request, cache_control="private, no-store")["Cache-Control"] == "private, no-store"
 
 
-def test_a_broken_cache_costs_the_rendering_not_the_page(client, monkeypatch):
+def test_a_broken_cache_costs_the_rendering_not_the_page(client, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("core.pagecache.cache.get_many", broken)
-    monkeypatch.setattr("core.pagecache.cache.set", broken)
+    for call in ("get", "get_many", "set", "add", "incr"):
+        monkeypatch.setattr(f"core.pagecache.cache.{call}", broken)
 
-    assert client.get("/about/").status_code == 200
-    assert client.get("/about/").status_code == 200
+    first, second = client.get("/about/"), client.get("/about/")
+
+    assert first.status_code == second.status_code == 200
+    assert second.get("X-Page-Cache") != "hit"
+    assert "Page cache unreadable" in caplog.text
 
 
 def _with(response: HttpResponse, cookie: bool = False, **headers) -> HttpResponse:

@@ -246,6 +246,16 @@ def test_the_session_page_is_never_stored_by_a_browser_or_proxy():
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
+def test_the_thank_you_and_cancel_pages_are_never_stored_or_kept():
+    holder = RegistrationFactory()
+    paths = ["/info-sessions/thanks/", _path(services.cancel_link(holder))]
+
+    for path in paths:
+        for response in (Client().get(path), Client().get(path)):
+            assert "no-store" in response["Cache-Control"], path
+            assert response.get("X-Page-Cache") != "hit", path
+
+
 # --- The registrant's cancel link ----------------------------------------------------------------
 
 

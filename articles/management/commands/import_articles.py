@@ -60,13 +60,20 @@ class Command(BaseCommand):
         for path in files:
             old_url = options["redirect_from"] or old_urls.get(path.name, "")
             try:
-                outcome = store(parse(path, banner), settings, redirect_from=old_url)
+                parsed = parse(path, banner)
+                outcome = store(parsed, settings, redirect_from=old_url)
             except ArticleImportError as error:
                 failed.append(path)
                 self.stderr.write(f"{path}: {error} (skipped)")
                 continue
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             self.stdout.write(f"{path}: {outcome}")
+            for line in parsed.left_out:
+                # Not an error: every exported file starts so. A title taken for the banner is.
+                self.stdout.write(
+                    f"  left out above the title {parsed.title!r}, as the site's banner: "
+                    f"{line[:80]!r}{'…' if len(line) > 80 else ''}"
+                )
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
         prefix = "Dry run, nothing saved: " if settings.dry_run else ""
         self.stdout.write(
