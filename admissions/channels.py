@@ -8,6 +8,7 @@ priority, age and links to admin, where staff sign in to see the rest.
 from __future__ import annotations
 
 import json
+import re
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ class OutgoingMessage:
     calendar: str = ""
 
 
+_CALENDAR_METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
+
+
 def send_email(recipient: str, message: OutgoingMessage) -> None:
     email = EmailMessage(
         message.subject,
@@ -54,7 +58,11 @@ def send_email(recipient: str, message: OutgoingMessage) -> None:
         headers={"Message-ID": message.message_id},
     )
     if message.calendar:
-        email.attach("invitation.ics", message.calendar, "text/calendar")
+        # RFC 6047: the method in the content type too, or some mail programs (Outlook) show a
+        # file rather than an invitation, an update or a cancellation.
+        method = _CALENDAR_METHOD.search(message.calendar)
+        mimetype = f"text/calendar; method={method[1]}" if method else "text/calendar"
+        email.attach("invitation.ics", message.calendar, mimetype)
     try:
         email.send()
     except SMTPRecipientsRefused as error:

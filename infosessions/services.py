@@ -11,7 +11,9 @@ that calls for them and delivered once it commits: each is sent at most once (th
 whose task is lost is sent by the admissions sweep.
 """
 
+import functools
 import logging
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -260,11 +262,17 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
             InfoSession.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
             session.refresh_from_db()
             registrations = list(session.registrations.active())
-            if changed & {"starts_at", "ends_at"}:
-                # Made for the old time: the update says the new one, and reminders follow it.
-                _give_up_pending_messages(registrations, purposes={Purpose.SESSION_REMINDER})
+            # Made with the old time, place or link, and not sent yet: never sent. Someone who
+            # had not heard of their place yet gets that message, as the session is now;
+            # everyone else an update. Reminders are made again for the new time.
+            unsent = _pending_purposes(registrations)
+            _give_up_pending_messages(registrations)
             for registration in registrations:
-                _tell(registration, Purpose.SESSION_UPDATE, key_suffix=str(session.sequence))
+                _tell(
+                    registration,
+                    _what_to_tell_after_a_change(unsent.get(registration.lead_id, set())),
+                    key_suffix=str(session.sequence),
+                )
         if "capacity" in changed or "published" in changed:
             fill_free_seats(session)
 
@@ -346,16 +354,60 @@ def send_due_reminders(now: datetime | None = None) -> int:
         if which is None:
             continue
         due = reminder_due_at(session, which)
-        suffix = f"{which}:{int(session.starts_at.timestamp())}"
-        registrations = session.registrations.filter(status=Status.REGISTERED, created_at__lt=due)
-        keys = {_key(Purpose.SESSION_REMINDER, r.pk, suffix): r for r in registrations}
-        sent = set(Dispatch.objects.filter(key__in=keys).values_list("key", flat=True))
-        for key, registration in keys.items():
-            if key not in sent:
-                with transaction.atomic():
+        moment = f"{which}:{int(session.starts_at.timestamp())}"
+        registrations = list(
+            session.registrations.filter(status=Status.REGISTERED, created_at__lt=due)
+        )
+        reminded = _reminded(registrations, moment)
+        for registration in registrations:
+            if registration.pk in reminded:
+                continue
+            with transaction.atomic():
+                current = _still_due(session, registration)
+                if current is not None:
+                    # The SEQUENCE too: a reminder given up by a change is made again after it.
+                    suffix = f"{moment}:{current.sequence}"
                     _tell(registration, Purpose.SESSION_REMINDER, key_suffix=suffix, which=which)
-                made += 1
+                    made += 1
     return made
+
+
+def _reminded(registrations: list[Registration], moment: str) -> set[int]:
+    """The registrations with this reminder (which, for this start) made and not given up."""
+    prefixes = {_key(Purpose.SESSION_REMINDER, r.pk, moment): r.pk for r in registrations}
+    if not prefixes:
+        return set()
+    # Keys are <prefix>:<sequence>, or the bare prefix (as made before the sequence was in it).
+    named = functools.reduce(
+        operator.or_, (Q(key=prefix) | Q(key__startswith=f"{prefix}:") for prefix in prefixes)
+    )
+    made = Dispatch.objects.filter(
+        named, purpose=Purpose.SESSION_REMINDER, given_up_at__isnull=True
+    ).values_list("key", flat=True)
+    reminded = set()
+    for key in made:
+        prefix = key if key in prefixes else key.rsplit(":", 1)[0]
+        if prefix in prefixes:
+            reminded.add(prefixes[prefix])
+    return reminded
+
+
+def _still_due(session: InfoSession, registration: Registration) -> InfoSession | None:
+    """With the session's row locked, as cancelling or changing it locks it: the session as it
+    is now, if the place and the session are as they were read (not called off, given up or
+    moved since). The reminder then says what the session is now (its place and link)."""
+    now = (
+        InfoSession.objects.select_for_update(of=("self",))
+        .select_related("place")
+        .filter(pk=session.pk)
+        .first()
+    )
+    if now is None or now.cancelled_at is not None or now.starts_at != session.starts_at:
+        return None
+    if not Registration.objects.filter(pk=registration.pk, status=Status.REGISTERED).exists():
+        return None
+    registration.session = now
+    return now
 
 
 def _reminder_now(session: InfoSession, now: datetime) -> str | None:
@@ -412,6 +464,31 @@ _ABOUT_A_PLACE = {
     Purpose.SESSION_REMINDER,
     Purpose.SESSION_UPDATE,
 }
+
+
+# The first word someone has of their place, in the order one supersedes another.
+_FIRST_WORD = (
+    Purpose.SESSION_SEAT_OPENED,
+    Purpose.SESSION_CONFIRMATION,
+    Purpose.SESSION_WAITLISTED,
+)
+
+
+def _what_to_tell_after_a_change(unsent_purposes: set[str]) -> str:
+    return next((p for p in _FIRST_WORD if p in unsent_purposes), Purpose.SESSION_UPDATE)
+
+
+def _pending_purposes(registrations) -> dict[int, set[str]]:
+    """lead id → the purposes of its messages about a place not sent yet."""
+    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
+    pending: dict[int, set[str]] = {}
+    for lead_id, purpose in (
+        Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=_ABOUT_A_PLACE)
+        .pending()
+        .values_list("lead_id", "purpose")
+    ):
+        pending.setdefault(lead_id, set()).add(purpose)
+    return pending
 
 
 def _give_up_pending_messages(registrations, purposes=frozenset(_ABOUT_A_PLACE)) -> int:

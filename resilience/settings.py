@@ -8,6 +8,7 @@ import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 import phonenumbers
@@ -494,7 +495,14 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "America/New_York"
+# The center's: what times are shown in and what "the day before" and "today" mean.
+TIME_ZONE = env.str("CENTER_TIME_ZONE", default="America/New_York")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"CENTER_TIME_ZONE={TIME_ZONE!r} is not a time zone: use a name like America/New_York."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 

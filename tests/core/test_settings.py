@@ -139,6 +139,7 @@ def test_ssl_redirect_can_be_switched_off_to_benchmark_over_plain_http():
         ("SITE_URL", "www.resilience.example", "SITE_URL is not a valid URL"),
         ("EMAIL_PORT", "smtp", "EMAIL_PORT='smtp' is not a whole number"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not a level"),
+        ("CENTER_TIME_ZONE", "Boston", "CENTER_TIME_ZONE='Boston' is not a time zone"),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_a_message_naming_it(variable, value, message):
@@ -146,6 +147,16 @@ def test_a_malformed_value_stops_start_up_with_a_message_naming_it(variable, val
     assert process.returncode != 0
     assert message in process.stderr
     assert "hunter2" not in process.stderr
+
+
+def test_the_center_s_time_zone_is_new_york_unless_set():
+    _, default = start_django({"DEBUG": "true"}, print_settings=("TIME_ZONE",))
+    _, chicago = start_django(
+        {"DEBUG": "true", "CENTER_TIME_ZONE": "America/Chicago"}, print_settings=("TIME_ZONE",)
+    )
+
+    assert default["TIME_ZONE"] == "America/New_York"
+    assert chicago["TIME_ZONE"] == "America/Chicago"
 
 
 def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -105,8 +105,8 @@ def messages_to(address: str) -> list:
 
 def invitation_event(message):
     (name, content, mimetype), *_ = message.attachments
-    assert (name, mimetype) == ("invitation.ics", "text/calendar")
     calendar = Calendar.from_ical(content)
+    assert (name, mimetype) == ("invitation.ics", f"text/calendar; method={calendar['METHOD']}")
     return calendar, calendar.walk("VEVENT")[0]
 
 

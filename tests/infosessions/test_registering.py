@@ -58,7 +58,9 @@ def test_the_confirmation_carries_an_invitation_and_names_no_treatment_in_its_su
     token = re.search(r"/info-sessions/cancel/([^/\s]+)/", confirmation.body)[1]
     assert services.registration_for_cancel_token(token) == registration
     (name, content, mimetype), *_ = confirmation.attachments
-    assert (name, mimetype) == ("invitation.ics", "text/calendar")
+    assert (name, mimetype) == ("invitation.ics", "text/calendar; method=REQUEST")
+    part = next(p for p in confirmation.message().walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "REQUEST"
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert "Evening IOP: what to expect" in event["DESCRIPTION"]
 
@@ -171,6 +173,7 @@ def test_giving_a_place_up_frees_it_for_the_first_on_the_waiting_list_who_is_tol
     assert "opened" in seat_opened.subject
     (given_up,) = messages_to("holder@example.org")
     assert Calendar.from_ical(given_up.attachments[0][1])["METHOD"] == "CANCEL"
+    assert given_up.attachments[0][2] == "text/calendar; method=CANCEL"
     assert not messages_to("second@example.org")
 
 
@@ -217,3 +220,34 @@ def test_attendance_is_marked_once_the_session_has_started(register):
 
     registration.refresh_from_db()
     assert (before, during, registration.attended) == (False, True, True)
+
+
+def test_a_link_changed_before_the_confirmation_went_out_is_in_the_confirmation_sent(
+    django_capture_on_commit_callbacks,
+):
+    from admissions.notifications import deliver
+    from tests.infosessions.factories import VirtualSessionFactory
+
+    session = VirtualSessionFactory(meeting_url="https://meet.example.org/old-room")
+    details = services.RegistrationDetails(
+        first_name="Robin",
+        last_name="Avery",
+        email="robin@example.org",
+        phone=None,
+        consent_given=True,
+    )
+    with django_capture_on_commit_callbacks():  # stored; the mail server is down for now
+        services.register(session.pk, details)
+    type(session).objects.filter(pk=session.pk).update(
+        meeting_url="https://meet.example.org/new-room"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"meeting_url"})
+    for dispatch in Dispatch.objects.pending():  # the mail server is back: the sweep
+        deliver(dispatch.pk)
+
+    (message,) = messages_to("robin@example.org")
+    assert "is confirmed" in message.subject
+    assert "new-room" in message.body and "old-room" not in message.body
+    old, new = Dispatch.objects.filter(purpose=Purpose.SESSION_CONFIRMATION).order_by("pk")
+    assert old.given_up_at is not None and new.sent_at is not None

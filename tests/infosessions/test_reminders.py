@@ -9,9 +9,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from admissions.models import Dispatch, Purpose
+from admissions.models import Dispatch, LeadKind, Purpose
 from infosessions import services
 from infosessions.models import Status
+from tests.admissions.factories import LeadFactory
 from tests.infosessions.factories import InfoSessionFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_the_hour_before_reminder_is_an_hour_before_and_each_is_sent_once(
     first = reminders(hour_before, django_capture_on_commit_callbacks)
     again = reminders(hour_before + timedelta(minutes=1), django_capture_on_commit_callbacks)
 
-    assert [message.subject for message in first] == ["Reminder: today at 6:00 PM"]
+    assert [message.subject for message in first] == ["Reminder: in an hour, at 6:00 PM"]
     assert again == []
     assert Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).count() == 1
 
@@ -155,3 +156,124 @@ def test_a_reminder_whose_delivery_was_lost_with_a_worker_is_sent_by_the_sweep(
 
     assert [message.to for message in mail.outbox] == [["robin@example.org"]]
     assert reminders(hour_before + timedelta(minutes=3), django_capture_on_commit_callbacks) == []
+
+
+# --- Changes made while the reminders are being made ---------------------------------------------
+
+
+@pytest.fixture
+def changed_once_read(monkeypatch):
+    """Runs `change` on the session right after the reminder run has read it: what a cancel or
+    an edit committed by another process at that moment does."""
+
+    def arrange(change):
+        read_due = services._reminder_now
+
+        def then_changed(session, now):
+            which = read_due(session, now)
+            change(session)
+            return which
+
+        monkeypatch.setattr(services, "_reminder_now", then_changed)
+
+    return arrange
+
+
+def test_a_session_called_off_while_reminders_are_made_gets_no_reminder(
+    django_capture_on_commit_callbacks, changed_once_read
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="robin@example.org")
+    changed_once_read(lambda session: services.cancel_session(session.pk))
+
+    sent = reminders(
+        datetime(2026, 12, 10, 17, 0, tzinfo=BOSTON), django_capture_on_commit_callbacks
+    )
+
+    assert [message.subject for message in sent if "reminder" in message.subject.lower()] == []
+    assert not Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).exists()
+
+
+def test_a_session_moved_while_reminders_are_made_gets_no_reminder_for_the_old_time(
+    django_capture_on_commit_callbacks, changed_once_read
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session)
+    changed_once_read(
+        lambda session: (
+            type(session)
+            .objects.filter(pk=session.pk)
+            .update(
+                starts_at=session.starts_at + timedelta(days=1),
+                ends_at=session.ends_at + timedelta(days=1),
+            )
+        )
+    )
+
+    reminders(datetime(2026, 12, 10, 17, 0, tzinfo=BOSTON), django_capture_on_commit_callbacks)
+
+    assert not Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).exists()
+
+
+def test_a_reminder_says_the_meeting_link_as_it_is_when_made(
+    django_capture_on_commit_callbacks, changed_once_read
+):
+    session = session_at(
+        datetime(2026, 12, 10, 18, 0),
+        format="virtual",
+        place=None,
+        meeting_url="https://meet.example.org/old-room",
+    )
+    registered(session)
+    changed_once_read(
+        lambda session: (
+            type(session)
+            .objects.filter(pk=session.pk)
+            .update(meeting_url="https://meet.example.org/new-room")
+        )
+    )
+
+    (reminder,) = reminders(
+        datetime(2026, 12, 10, 17, 0, tzinfo=BOSTON), django_capture_on_commit_callbacks
+    )
+
+    assert "new-room" in reminder.body and "old-room" not in reminder.body
+
+
+def test_a_reminder_given_up_by_a_move_is_made_again_when_the_session_moves_back(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="robin@example.org", lead=LeadFactory(kind=LeadKind.INFO_SESSION))
+    hour_before = session.starts_at - timedelta(hours=1)
+    with time_machine.travel(hour_before, tick=False), django_capture_on_commit_callbacks():
+        services.send_due_reminders()  # made, not sent yet (the mail server is slow)
+    original_start = session.starts_at
+
+    for starts_at in (original_start + timedelta(days=1), original_start):
+        type(session).objects.filter(pk=session.pk).update(
+            starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.session_changed(session, {"starts_at"})
+
+    sent = reminders(hour_before + timedelta(minutes=5), django_capture_on_commit_callbacks)
+
+    assert [message.subject for message in sent] == ["Reminder: in an hour, at 6:00 PM"]
+
+
+def test_a_change_after_the_reminder_was_sent_sends_an_update_not_a_second_reminder(
+    django_capture_on_commit_callbacks,
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0), place=None, format="virtual")
+    registered(session, email="robin@example.org")
+    hour_before = session.starts_at - timedelta(hours=1)
+    assert len(reminders(hour_before, django_capture_on_commit_callbacks)) == 1
+
+    type(session).objects.filter(pk=session.pk).update(meeting_url="https://meet.example.org/b")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"meeting_url"})
+    later = reminders(hour_before + timedelta(minutes=10), django_capture_on_commit_callbacks)
+
+    assert [message.subject for message in later] == []
+    assert Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).count() == 1
