@@ -39,8 +39,12 @@ run: install
 	$(BIN)/python manage.py seed_demo && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two processes (pytest-xdist; each with its own test databases and Redis databases, see
+# tests/settings.py); the longest tests are end-to-end runs that mostly wait, so the other
+# process gets on meanwhile. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from admissions import audit, exports
-from admissions.models import AuditAction, Lead
+from admissions.models import AuditAction, Lead, normalise_reference
 from core.changelists import FilterWithDefault, OnlyListFiltersChangeList
 from core.forms import MultilineCharField
 from infosessions import services
@@ -32,6 +32,7 @@ from infosessions.models import InfoSession, Registration, Status
 VIEW_REGISTRATIONS = "infosessions.view_registration"
 EXPORT_REGISTRATIONS = "infosessions.export_registration"
 VIEW_LEADS = "admissions.view_lead"
+CHANGE_REGISTRATIONS = "infosessions.change_registration"
 MAX_WEEKLY_COPIES = 12
 UNPUBLISH_REGISTERED = (
     "People are registered for this session: cancel it instead (they will be told), rather "
@@ -327,8 +328,14 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         cancel = self.admin_site.admin_view(self.cancel_view)
+        give_a_place = self.admin_site.admin_view(self.give_a_place_view)
         return [
             path("<path:object_id>/cancel/", cancel, name="infosessions_infosession_cancel"),
+            path(
+                "<path:object_id>/give-a-place/",
+                give_a_place,
+                name="infosessions_infosession_give_a_place",
+            ),
             *super().get_urls(),
         ]
 
@@ -338,7 +345,59 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
             and self.has_change_permission(request, obj)
             and obj.starts_at > timezone.now()
         )
+        context["can_give_a_place"] = (
+            obj is not None and obj.is_open and _may_give_places(request.user)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def give_a_place_view(self, request, object_id):
+        """ "Give a place" on the session's page: for someone the desk spoke with, by their
+        lead's reference (a request held for review, or taken while the database was down)."""
+        session = self.get_object(request, unquote(object_id))
+        if session is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not _may_give_places(request.user):
+            raise PermissionDenied
+        form = GiveAPlaceForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                registration = services.give_a_place(
+                    session.pk, form.cleaned_data["lead"].pk, by=request.user
+                )
+            except services.RegistrationClosedError:
+                form.add_error(None, "This session has started or been called off.")
+            except services.NoEmailAddressError:
+                form.add_error(
+                    "reference",
+                    "This lead has no e-mail address for the confirmation: add one on the "
+                    "lead first, or tell them the details on the phone.",
+                )
+            except services.AlreadyRegisteredError:
+                form.add_error("reference", "They already have a place (or wait) at it.")
+            else:
+                what = (
+                    "has a place"
+                    if registration.status == Status.REGISTERED
+                    else "is on the waiting list (the session is full)"
+                )
+                self.message_user(
+                    request,
+                    f"{registration.lead.reference} {what}; the e-mail saying so is on its way.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:infosessions_infosession_change", args=[session.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Give a place",
+            "session": session,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/infosessions/infosession/give_a_place.html", context
+        )
 
     def cancel_view(self, request, object_id):
         """The "Cancel session" button on the session's page: asks, then cancels."""
@@ -431,6 +490,27 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
         sessions = list(queryset.order_by("starts_at", "pk"))
         registrations = Registration.objects.filter(session__in=[s.pk for s in sessions])
         return registrations_csv(request, registrations, sessions)
+
+
+def _may_give_places(user) -> bool:
+    """Admissions staff: they manage registrations and see leads (marketing does neither)."""
+    return user.has_perm(CHANGE_REGISTRATIONS) and user.has_perm(VIEW_LEADS)
+
+
+class GiveAPlaceForm(forms.Form):
+    reference = forms.CharField(
+        label="Lead reference",
+        max_length=20,
+        help_text="As on the desk and in the staff message, e.g. K7MQ-4XPA.",
+    )
+
+    def clean_reference(self):
+        reference = normalise_reference(self.cleaned_data["reference"])
+        lead = Lead.objects.filter(reference=reference).first() if reference else None
+        if lead is None:
+            raise forms.ValidationError("No lead has this reference: check it on the desk.")
+        self.cleaned_data["lead"] = lead
+        return reference
 
 
 # --- Registrations ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions import services as intake
 from admissions import triage
-from admissions.models import ContactMethod, Dispatch, ForWhom, LeadKind, Purpose
+from admissions.models import ContactMethod, Dispatch, ForWhom, Lead, LeadKind, Purpose
 from admissions.notifications import dispatch_once
 from center.profile import current_center
 from core.pagecache import forget_public_pages
@@ -72,6 +72,10 @@ class RegistrationClosedError(Exception):
 
 class AlreadyRegisteredError(Exception):
     """This e-mail address already has a place (or a place on the list) at this session."""
+
+
+class NoEmailAddressError(Exception):
+    """The lead has no e-mail address to send the confirmation and reminders to."""
 
 
 class NotRegisteredError(Exception):
@@ -138,7 +142,12 @@ def register(
         else:
             # Kept (committed below) for the desk, who can call; nobody is mailed unchecked.
             registration = None
-            triage.log_info_session(lead, by=None, note=f"Asked for a place, not given: {session}")
+            triage.log_info_session(
+                lead,
+                by=None,
+                note=f"Asked for a place, not given: {session}. Once checked, give one with "
+                "“Give a place” on the session's page.",
+            )
     if registration is None:
         raise NotRegisteredError(held=bool(lead.held_reason))
     logger.info(
@@ -147,7 +156,45 @@ def register(
     return registration
 
 
-def _take_a_place(session, lead, email: str, details: RegistrationDetails) -> Registration:
+def give_a_place(session_id: int, lead_id: int, *, by) -> Registration:
+    """Staff give a place to someone they spoke with: a request kept for the desk to check
+    (held, or looking automated), or taken while the database was down. A seat if one is left,
+    else the waiting list; the confirmation goes to the lead's e-mail address. The form's
+    checks hold but the per-address limit (staff know who they are talking to)."""
+    with transaction.atomic():
+        session = (
+            InfoSession.objects.select_for_update(of=("self",))
+            .select_related("place", "program")
+            .get(pk=session_id)
+        )
+        lead = Lead.objects.get(pk=lead_id)
+        if not session.is_open:
+            raise RegistrationClosedError
+        email = (lead.email or "").strip().lower()
+        if not email:
+            raise NoEmailAddressError
+        if session.registrations.active().filter(Q(email=email) | Q(lead=lead)).exists():
+            raise AlreadyRegisteredError
+        details = RegistrationDetails(
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            email=email,
+            phone=lead.phone or None,
+            consent_given=True,
+        )
+        registration = _take_a_place(session, lead, email, details, by=by)
+    logger.info(
+        "Registration #%s for session #%s given by staff (%s)",
+        registration.pk,
+        session.pk,
+        registration.status,
+    )
+    return registration
+
+
+def _take_a_place(
+    session, lead, email: str, details: RegistrationDetails, *, by=None
+) -> Registration:
     """With the session's row locked: a seat if one is left, else the waiting list."""
     taken = session.registrations.filter(status=Status.REGISTERED).count()
     registration = Registration.objects.create(
@@ -159,7 +206,7 @@ def _take_a_place(session, lead, email: str, details: RegistrationDetails) -> Re
         phone=details.phone or "",
         status=Status.REGISTERED if taken < session.capacity else Status.WAITLISTED,
     )
-    triage.log_info_session(lead, by=None, note=f"{registration.get_status_display()}: {session}")
+    triage.log_info_session(lead, by=by, note=f"{registration.get_status_display()}: {session}")
     _tell(
         registration,
         Purpose.SESSION_CONFIRMATION

@@ -201,7 +201,8 @@ def _keep_for_admissions(request, session_id: int, *, form=None):
     consultation = services.intake_request(
         form.registration_details(),
         message=f"Asked for a place at information session #{session_id} while the database "
-        "was unreachable: no place was taken. Please confirm one with them.",
+        "was unreachable: no place was taken. Give them one with “Give a place” on the "
+        "session's page.",
     )
     kept = spool.keep(
         consultation,

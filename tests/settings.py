@@ -33,8 +33,16 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 # Tests share Redis with a developer's running site: give them databases of their own, which the
 # tests empty between tests (TEST_REDIS_CACHE_DB, default 15; TEST_REDIS_BROKER_DB, default 14).
-TEST_REDIS_CACHE_DB = int(os.environ.get("TEST_REDIS_CACHE_DB", "15"))
-TEST_REDIS_BROKER_DB = int(os.environ.get("TEST_REDIS_BROKER_DB", "14"))
+# Each pytest-xdist worker (`make test` runs TEST_WORKERS of them) takes the pair two below the
+# previous worker's: gw0 15 and 14, gw1 13 and 12, and so on.
+_WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+TEST_REDIS_CACHE_DB = int(os.environ.get("TEST_REDIS_CACHE_DB", "15")) - 2 * _WORKER_NUMBER
+TEST_REDIS_BROKER_DB = int(os.environ.get("TEST_REDIS_BROKER_DB", "14")) - 2 * _WORKER_NUMBER
+if min(TEST_REDIS_CACHE_DB, TEST_REDIS_BROKER_DB) < 1:  # 0 is the site's own
+    raise ImproperlyConfigured(  # noqa: F405
+        f"Too many test workers for Redis's databases: worker {_WORKER_NUMBER} would use "
+        f"database {min(TEST_REDIS_CACHE_DB, TEST_REDIS_BROKER_DB)}. Run fewer (TEST_WORKERS)."
+    )
 if REDIS_URL:  # noqa: F405
     CACHES["default"]["LOCATION"] = INTAKE_SPOOL_REDIS_URL = (  # noqa: F405
         urlsplit(REDIS_URL)._replace(path=f"/{TEST_REDIS_CACHE_DB}").geturl()  # noqa: F405

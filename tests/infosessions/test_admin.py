@@ -20,7 +20,12 @@ from icalendar import Calendar
 
 from admissions.models import ActivityKind, AuditAction, AuditEvent
 from infosessions.models import Format, InfoSession, Registration, Status
-from tests.admissions.factories import AdmissionsStaffFactory, MarketingFactory, SupervisorFactory
+from tests.admissions.factories import (
+    AdmissionsStaffFactory,
+    LeadFactory,
+    MarketingFactory,
+    SupervisorFactory,
+)
 from tests.center.factories import PersonFactory, PlaceFactory
 from tests.factories import SuperuserFactory
 from tests.infosessions.factories import (
@@ -639,3 +644,101 @@ def test_sessions_are_cancelled_not_deleted():
     assert supervisor.get(delete).status_code == 403
     assert superuser.get(delete).status_code == 403  # people registered: cancel it instead
     assert InfoSession.objects.filter(pk=session.pk).exists()
+
+
+# --- Giving a place to someone the desk spoke with ----------------------------------------------
+
+
+def give_a_place_page(session) -> str:
+    return reverse("admin:infosessions_infosession_give_a_place", args=[session.pk])
+
+
+def test_staff_give_a_place_to_a_held_request_and_the_person_is_told(
+    django_capture_on_commit_callbacks,
+):
+    session = InfoSessionFactory(capacity=1)
+    lead = LeadFactory(email="robin.held@example.org", held_reason="flood")
+    staff = admin_as(AdmissionsStaffFactory())
+
+    assert "Give a place" in staff.get(session_page(session)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(give_a_place_page(session), {"reference": lead.reference.lower()})
+
+    assert response.status_code == 302 and response["Location"] == session_page(session)
+    registration = Registration.objects.get(session=session)
+    assert (registration.lead, registration.status) == (lead, Status.REGISTERED)
+    (confirmation,) = messages_to("robin.held@example.org")
+    assert "is confirmed" in confirmation.subject
+    activity = lead.activities.get(kind=ActivityKind.INFO_SESSION)
+    assert activity.author == staff.user
+
+
+def test_a_place_given_when_the_session_is_full_is_on_the_waiting_list():
+    session = InfoSessionFactory(capacity=1)
+    RegistrationFactory(session=session)
+    lead = LeadFactory()
+
+    response = admin_as(AdmissionsStaffFactory()).post(
+        give_a_place_page(session), {"reference": lead.reference}, follow=True
+    )
+
+    assert "is on the waiting list (the session is full)" in response.content.decode()
+    assert Registration.objects.get(lead=lead).status == Status.WAITLISTED
+
+
+@pytest.mark.parametrize(
+    ("arrange", "error"),
+    [
+        (lambda lead, session: None, None),
+        (
+            lambda lead, session: RegistrationFactory(session=session, email=lead.email),
+            "They already have a place",
+        ),
+        (
+            lambda lead, session: type(lead).objects.filter(pk=lead.pk).update(email=""),
+            "This lead has no e-mail address",
+        ),
+    ],
+    ids=["unknown reference", "already registered", "no e-mail address"],
+)
+def test_giving_a_place_says_what_is_wrong_and_takes_nothing(arrange, error):
+    session = InfoSessionFactory()
+    lead = LeadFactory()
+    arrange(lead, session)
+    reference = lead.reference if error else "ZZZZ-ZZZZ"
+    before = Registration.objects.count()
+
+    response = admin_as(AdmissionsStaffFactory()).post(
+        give_a_place_page(session), {"reference": reference}
+    )
+
+    assert response.status_code == 200
+    assert (error or "No lead has this reference") in response.content.decode()
+    assert Registration.objects.count() == before
+
+
+def test_marketing_cannot_give_places_and_sees_no_button():
+    session = InfoSessionFactory()
+    lead = LeadFactory()
+    marketing = admin_as(MarketingFactory())
+
+    assert "Give a place" not in marketing.get(session_page(session)).content.decode()
+    response = marketing.post(give_a_place_page(session), {"reference": lead.reference})
+
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_no_place_is_given_at_a_session_that_has_started():
+    session = InfoSessionFactory()
+    lead = LeadFactory()
+    InfoSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    response = admin_as(AdmissionsStaffFactory()).post(
+        give_a_place_page(session), {"reference": lead.reference}
+    )
+
+    assert "This session has started or been called off." in response.content.decode()
+    assert not Registration.objects.exists()
