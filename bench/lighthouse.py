@@ -5,7 +5,8 @@
 
 Starts the production stack of bench/production.py (gunicorn, DEBUG off, PostgreSQL, its own
 Redis, demo content plus 500 extra items), installs Lighthouse from bench/lighthouse's lock file
-(npm; a development tool, never on the server) and runs it with Debian's Chromium (CHROME_PATH)
+(npm; a development tool, never on the server) and runs it on every page in one Node process
+(bench/lighthouse/run.mjs) with one Debian Chromium (CHROME_PATH)
 in Lighthouse's default mobile mode (a mid-range phone, simulated slow 4G), nothing fetched
 from the network but the site. Keeps each JSON report in bench/lighthouse/reports/, prints the
 performance, accessibility, best-practices and SEO scores per page, and exits non-zero if any
@@ -30,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 from bench.production import PUBLIC_PAGES, production_site  # noqa: E402
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
-LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 REPORTS = LIGHTHOUSE_DIR / "reports"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -63,15 +63,21 @@ def main() -> int:
     _install_lighthouse()
     REPORTS.mkdir(exist_ok=True)
 
-    scores: dict[str, dict[str, float]] = {}
     with production_site() as production:
         production.check_pages_answer(pages)
-        for path in pages:
-            print(f"Lighthouse: {path}…", flush=True)
-            report = _run_lighthouse(production.url + path, REPORTS / f"{_report_name(path)}.json")
-            scores[path] = {
-                category: report["categories"][category]["score"] for category in CATEGORIES
-            }
+        outputs = {path: REPORTS / f"{_report_name(path)}.json" for path in pages}
+        for output in outputs.values():
+            output.unlink(missing_ok=True)  # a page that fails now leaves no old report behind
+        _run_lighthouse({production.url + path: output for path, output in outputs.items()})
+    scores: dict[str, dict[str, float | None]] = {}
+    for path, output in outputs.items():
+        if not output.exists():
+            scores[path] = dict.fromkeys(CATEGORIES)
+            continue
+        report = json.loads(output.read_text())
+        scores[path] = {
+            category: report["categories"][category]["score"] for category in CATEGORIES
+        }
     return _print_scores(scores)
 
 
@@ -92,56 +98,50 @@ def _report_name(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
 
-def _run_lighthouse(url: str, output: Path) -> dict:
-    """One report; run again once when Lighthouse itself fails to record the page load
-    (NO_NAVSTART and the like happen now and then with headless Chromium)."""
-    for attempt in (1, 2):
-        try:
-            return _lighthouse_report(url, output)
-        except (subprocess.CalledProcessError, LighthouseError):
-            if attempt == 2:
-                raise
-            print(f"  Lighthouse failed on {url}; once more", flush=True)
-    raise AssertionError("unreachable")
-
-
-class LighthouseError(Exception):
-    pass
-
-
 # Kept out of search engines on purpose (robots.txt and noindex: search results are no page to
 # land on): "is the page crawlable" is the one SEO audit that does not apply to them.
 NOT_FOR_SEARCH_ENGINES = ("/search/",)
+# Headless, as root in a container; no first-run or sync traffic to Google.
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
-def _lighthouse_report(url: str, output: Path) -> dict:
+def _run_lighthouse(outputs: dict[str, Path]) -> None:
+    """Every page's report, in one Node process with one Chromium (bench/lighthouse/run.mjs);
+    a page it could not record has no report."""
+    jobs = {
+        "chromePath": CHROMIUM,
+        "chromeFlags": CHROME_FLAGS,
+        "categories": list(CATEGORIES),
+        "pages": [
+            {"url": url, "output": str(output), "skipAudits": _skipped_audits(url)}
+            for url, output in outputs.items()
+        ],
+    }
+    subprocess.run(  # noqa: S603 (our own command line)
+        ["node", str(LIGHTHOUSE_DIR / "run.mjs")],  # noqa: S607
+        input=json.dumps(jobs),
+        text=True,
+        cwd=LIGHTHOUSE_DIR,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        check=False,  # a page without a report scores nothing, and fails the run below
+        timeout=180 * len(outputs),
+    )
+
+
+def _skipped_audits(url: str) -> list[str]:
+    # Screenshots count for no score and are most of a report's bytes.
     skipped = ["screenshot-thumbnails", "final-screenshot"]
     if urlsplit(url).path.startswith(NOT_FOR_SEARCH_ENGINES):
         skipped.append("is-crawlable")
-    subprocess.run(  # noqa: S603 (our own command line)
-        [
-            str(LIGHTHOUSE),
-            url,
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={output}",
-            # Headless, as root in a container; no first-run or sync traffic to Google.
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
-            "--disable-background-networking --disable-component-update --disable-sync",
-            # Screenshots are most of a report's bytes and count for no score: the reports are
-            # kept in the repo, so they stay small.
-            "--disable-full-page-screenshot",
-            f"--skip-audits={','.join(skipped)}",
-            "--quiet",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        timeout=180,
-    )
-    report = json.loads(output.read_text())
-    if report.get("runtimeError"):
-        raise LighthouseError(f"Lighthouse could not run on {url}: {report['runtimeError']}")
-    return report
+    return skipped
 
 
 def _print_scores(scores: dict[str, dict[str, float]]) -> int:
