@@ -103,7 +103,7 @@ bench: install
 
 # One short round, so that the script cannot rot: CI runs it (it times nothing).
 bench-smoke: install
-	@$(LOAD_ENV) $(BIN)/python bench/site.py --rounds 1 --seconds 1 --post-seconds 1 --no-gate
+	@$(LOAD_ENV) $(BIN)/python bench/site.py --rounds 1 --seconds 1 --post-seconds 1 --warm-up-seconds 0 --no-gate
 
 # Lighthouse in mobile mode on every public page of the site as deployed (bench/lighthouse.py):
 # needs Chromium (apt-get install chromium) and npm; the reports go to bench/lighthouse/reports/.

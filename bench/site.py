@@ -67,6 +67,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per target")
     parser.add_argument("--post-seconds", type=int, default=10, help="open-loop POST duration")
+    parser.add_argument(
+        "--warm-up-seconds", type=int, default=1, help="wrk per target before measuring (0: none)"
+    )
     parser.add_argument("--posts-only", action="store_true", help="skip the pages and bytes")
     parser.add_argument("--no-posts", action="store_true", help="skip the consultation POSTs")
     parser.add_argument("--page", action="append", help="only this page (and the floor)")
@@ -90,7 +93,13 @@ def main() -> int:
             production.check_pages_answer(targets)
             if not args.posts_only:
                 missed += _measure_pages(
-                    wrk, site, floor_url, targets, rounds=args.rounds, seconds=args.seconds
+                    wrk,
+                    site,
+                    floor_url,
+                    targets,
+                    rounds=args.rounds,
+                    seconds=args.seconds,
+                    warm_up_seconds=args.warm_up_seconds,
                 )
                 print()
                 # Measured now, as served with Redis up (the POSTs below stop it).
@@ -165,11 +174,19 @@ class Measure:
 
 
 def _measure_pages(
-    wrk: str, site: str, floor_url: str, targets: list[str], *, rounds: int, seconds: int
+    wrk: str,
+    site: str,
+    floor_url: str,
+    targets: list[str],
+    *,
+    rounds: int,
+    seconds: int,
+    warm_up_seconds: int = 1,
 ) -> list[str]:
-    _run_wrk(wrk, floor_url, seconds=1)  # warm-up
-    for path in targets:
-        _run_wrk(wrk, site + path, seconds=1)
+    if warm_up_seconds:
+        _run_wrk(wrk, floor_url, seconds=warm_up_seconds)
+        for path in targets:
+            _run_wrk(wrk, site + path, seconds=warm_up_seconds)
     results: dict[str, list[Measure]] = {"floor": []}
     results.update({path: [] for path in targets})
     for round_number in range(1, rounds + 1):
