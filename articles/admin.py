@@ -129,6 +129,19 @@ class OldAddressInline(admin.TabularInline):
     verbose_name_plural = "old addresses that lead here (kept when the slug changes)"
 
 
+# The relations each revision keeps (Article.history's m2m_fields).
+REVISED_RELATIONS = ("categories", "related_programs")
+
+
+def _with_initial(form_class, initial: dict):
+    class RevisionForm(form_class):
+        def __init__(self, *args, **kwargs):
+            kwargs["initial"] = {**(kwargs.get("initial") or {}), **initial}
+            super().__init__(*args, **kwargs)
+
+    return RevisionForm
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -198,7 +211,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if obj is not None:
             preview_url += f"?article={obj.pk}"
         form.base_fields["body"].widget.preview_url = preview_url
+        if revision_relations := getattr(request, "_revision_relations", None):
+            return _with_initial(form, revision_relations)
         return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier revision, to restore: simple_history's form shows the article's
+        categories and programs as they are now; it gets the revision's own."""
+        record = Article.history.filter(id=object_id, history_id=version_id).first()
+        if record is not None:
+            request._revision_relations = {
+                name: [
+                    getattr(row, f"{Article._meta.get_field(name).m2m_reverse_field_name()}_id")
+                    for row in getattr(record, name).all()
+                ]
+                for name in REVISED_RELATIONS
+            }
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.preview_view))

@@ -290,3 +290,22 @@ def test_marketing_still_never_reaches_a_lead(marketing, path):
     response = marketing.get(path.format(lead=lead.pk))
 
     assert response.status_code in (403, 404)
+
+
+def test_an_earlier_revision_brings_back_its_categories_and_programs(marketing):
+    before, after = CategoryFactory(name="Families"), CategoryFactory(name="Treatment")
+    program = ProgramFactory()
+    article = ArticleFactory(title="Visiting days")
+    article.categories.set([before])
+    article.related_programs.set([program])
+    article.save()  # a revision with them
+    first = article.history.latest()
+    article.categories.set([after])
+    article.related_programs.clear()
+    article.save()
+
+    page = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
+
+    initial = page.context["adminform"].form.initial
+    assert [getattr(c, "pk", c) for c in initial["categories"]] == [before.pk]
+    assert [getattr(p, "pk", p) for p in initial["related_programs"]] == [program.pk]
