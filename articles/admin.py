@@ -221,10 +221,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         record = Article.history.filter(id=object_id, history_id=version_id).first()
         if record is not None:
             request._revision_relations = {
-                name: [
-                    getattr(row, f"{Article._meta.get_field(name).m2m_reverse_field_name()}_id")
-                    for row in getattr(record, name).all()
-                ]
+                # The revision's rows of the relation's table: (article, other side) pairs.
+                name: list(
+                    getattr(record, name).values_list(
+                        Article._meta.get_field(name).m2m_reverse_field_name(), flat=True
+                    )
+                )
                 for name in REVISED_RELATIONS
             }
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -138,7 +138,7 @@ def register(
             screening=screening,
         )
         if lead.in_pipeline:
-            registration = _take_a_place(session, lead, email, details)
+            registration = _take_a_place(session, lead, email, details.phone)
         else:
             # Kept (committed below) for the desk, who can call; nobody is mailed unchecked.
             registration = None
@@ -175,14 +175,7 @@ def give_a_place(session_id: int, lead_id: int, *, by) -> Registration:
             raise NoEmailAddressError
         if session.registrations.active().filter(Q(email=email) | Q(lead=lead)).exists():
             raise AlreadyRegisteredError
-        details = RegistrationDetails(
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            email=email,
-            phone=lead.phone or None,
-            consent_given=True,
-        )
-        registration = _take_a_place(session, lead, email, details, by=by)
+        registration = _take_a_place(session, lead, email, lead.phone, by=by)
     logger.info(
         "Registration #%s for session #%s given by staff (%s)",
         registration.pk,
@@ -192,9 +185,7 @@ def give_a_place(session_id: int, lead_id: int, *, by) -> Registration:
     return registration
 
 
-def _take_a_place(
-    session, lead, email: str, details: RegistrationDetails, *, by=None
-) -> Registration:
+def _take_a_place(session, lead, email: str, phone, *, by=None) -> Registration:
     """With the session's row locked: a seat if one is left, else the waiting list."""
     taken = session.registrations.filter(status=Status.REGISTERED).count()
     registration = Registration.objects.create(
@@ -203,7 +194,7 @@ def _take_a_place(
         first_name=lead.first_name,
         last_name=lead.last_name,
         email=email,
-        phone=details.phone or "",
+        phone=phone or "",
         status=Status.REGISTERED if taken < session.capacity else Status.WAITLISTED,
     )
     triage.log_info_session(lead, by=by, note=f"{registration.get_status_display()}: {session}")
@@ -400,22 +391,25 @@ def send_due_reminders(now: datetime | None = None) -> int:
         which = _reminder_now(session, now)
         if which is None:
             continue
-        due = reminder_due_at(session, which)
-        moment = f"{which}:{int(session.starts_at.timestamp())}"
-        registrations = list(
-            session.registrations.filter(status=Status.REGISTERED, created_at__lt=due)
-        )
-        reminded = _reminded(registrations, moment)
-        for registration in registrations:
-            if registration.pk in reminded:
+        with transaction.atomic():
+            current = _locked_if_unchanged(session)
+            if current is None:
                 continue
-            with transaction.atomic():
-                current = _still_due(session, registration)
-                if current is not None:
-                    # The SEQUENCE too: a reminder given up by a change is made again after it.
-                    suffix = f"{moment}:{current.sequence}"
-                    _tell(registration, Purpose.SESSION_REMINDER, key_suffix=suffix, which=which)
-                    made += 1
+            moment = f"{which}:{int(current.starts_at.timestamp())}"
+            # Read under the lock, as giving a place up takes it: only places still held.
+            registrations = list(
+                current.registrations.filter(
+                    status=Status.REGISTERED, created_at__lt=reminder_due_at(current, which)
+                )
+            )
+            reminded = _reminded(registrations, moment)
+            for registration in registrations:
+                if registration.pk in reminded:
+                    continue
+                # The SEQUENCE too: a reminder given up by a change is made again after it.
+                suffix = f"{moment}:{current.sequence}"
+                _tell(registration, Purpose.SESSION_REMINDER, key_suffix=suffix, which=which)
+                made += 1
     return made
 
 
@@ -439,10 +433,10 @@ def _reminded(registrations: list[Registration], moment: str) -> set[int]:
     return reminded
 
 
-def _still_due(session: InfoSession, registration: Registration) -> InfoSession | None:
-    """With the session's row locked, as cancelling or changing it locks it: the session as it
-    is now, if the place and the session are as they were read (not called off, given up or
-    moved since). The reminder then says what the session is now (its place and link)."""
+def _locked_if_unchanged(session: InfoSession) -> InfoSession | None:
+    """The session as it is now, its row locked as cancelling or changing it locks it, if it was
+    not called off or moved since it was read. Reminders then say what it is now (its place and
+    link)."""
     now = (
         InfoSession.objects.select_for_update(of=("self",))
         .select_related("place")
@@ -451,9 +445,6 @@ def _still_due(session: InfoSession, registration: Registration) -> InfoSession 
     )
     if now is None or now.cancelled_at is not None or now.starts_at != session.starts_at:
         return None
-    if not Registration.objects.filter(pk=registration.pk, status=Status.REGISTERED).exists():
-        return None
-    registration.session = now
     return now
 
 
@@ -525,27 +516,25 @@ def _what_to_tell_after_a_change(unsent_purposes: set[str]) -> str:
     return next((p for p in _FIRST_WORD if p in unsent_purposes), Purpose.SESSION_UPDATE)
 
 
+def _pending_messages(registrations):
+    """Their messages about a place not sent yet. (A registration's messages are those of its
+    lead, made for it alone by the intake.)"""
+    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
+    return Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=_ABOUT_A_PLACE).pending()
+
+
 def _pending_purposes(registrations) -> dict[int, set[str]]:
     """lead id → the purposes of its messages about a place not sent yet."""
-    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
     pending: dict[int, set[str]] = {}
-    for lead_id, purpose in (
-        Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=_ABOUT_A_PLACE)
-        .pending()
-        .values_list("lead_id", "purpose")
-    ):
+    for lead_id, purpose in _pending_messages(registrations).values_list("lead_id", "purpose"):
         pending.setdefault(lead_id, set()).add(purpose)
     return pending
 
 
-def _give_up_pending_messages(registrations, purposes=frozenset(_ABOUT_A_PLACE)) -> int:
-    """Not yet sent, and no longer true: never sent. (A registration's messages are those of
-    its lead, made for it alone by the intake.)"""
-    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
-    return (
-        Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=purposes)
-        .pending()
-        .update(given_up_at=timezone.now(), claimed_until=None, last_error="no longer true")
+def _give_up_pending_messages(registrations) -> int:
+    """Not yet sent, and no longer true: never sent."""
+    return _pending_messages(registrations).update(
+        given_up_at=timezone.now(), claimed_until=None, last_error="no longer true"
     )
 
 
