@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -63,22 +64,50 @@ def main() -> int:
     _install_lighthouse()
     REPORTS.mkdir(exist_ok=True)
 
+    outputs = {path: REPORTS / f"{_report_name(path)}.json" for path in pages}
+    runs: dict[str, list[dict[str, float | None]]] = {path: [] for path in pages}
     with production_site() as production:
         production.check_pages_answer(pages)
-        outputs = {path: REPORTS / f"{_report_name(path)}.json" for path in pages}
-        for output in outputs.values():
-            output.unlink(missing_ok=True)  # a page that fails now leaves no old report behind
-        _run_lighthouse({production.url + path: output for path, output in outputs.items()})
-    scores: dict[str, dict[str, float | None]] = {}
-    for path, output in outputs.items():
-        if not output.exists():
-            scores[path] = dict.fromkeys(CATEGORIES)
-            continue
-        report = json.loads(output.read_text())
-        scores[path] = {
-            category: report["categories"][category]["score"] for category in CATEGORIES
-        }
-    return _print_scores(scores)
+
+        def run(paths: list[str]) -> None:
+            for path in paths:
+                outputs[path].unlink(missing_ok=True)  # a failed run leaves no old report
+            _run_lighthouse({production.url + path: outputs[path] for path in paths})
+            for path in paths:
+                runs[path].append(_read_scores(outputs[path]))
+
+        run(pages)
+        # Lighthouse's own advice on its variance (a busy machine's stray long task can cost a
+        # page 0.1): a page under the mark is run twice more, and the median of three counts.
+        below = [path for path in pages if not _passes(runs[path][0])]
+        if below:
+            print(f"Under {PASS_MARK} once, run twice more: {', '.join(below)}", flush=True)
+            for _ in range(2):
+                run(below)
+    return _print_scores({path: _median_scores(runs[path]) for path in pages})
+
+
+def _read_scores(output: Path) -> dict[str, float | None]:
+    if not output.exists():
+        return dict.fromkeys(CATEGORIES)
+    report = json.loads(output.read_text())
+    return {category: report["categories"][category]["score"] for category in CATEGORIES}
+
+
+def _passes(scores: dict[str, float | None]) -> bool:
+    return all(score is not None and score >= PASS_MARK for score in scores.values())
+
+
+def _median_scores(runs: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """Each category's median over the runs (a run that recorded nothing counts as 0)."""
+    medians = {}
+    for category in CATEGORIES:
+        values = [run[category] for run in runs]
+        if all(value is None for value in values):
+            medians[category] = None
+        else:
+            medians[category] = statistics.median(value or 0.0 for value in values)
+    return medians
 
 
 def _install_lighthouse() -> None:

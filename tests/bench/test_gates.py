@@ -110,3 +110,13 @@ def test_the_bench_fails_on_a_heavy_or_uncompressed_page_but_not_on_the_sitemap(
 
 def test_the_bench_smoke_run_reports_but_never_fails(capsys):
     assert site._verdict(["/: 0.10 of the floor (< 0.8)"], gate=False) == 0
+
+
+def test_a_page_under_the_mark_once_counts_by_the_median_of_three_runs():
+    good = dict.fromkeys(lighthouse.CATEGORIES, 1.0)
+    noisy = {**good, "performance": 0.9}
+
+    assert lighthouse._median_scores([noisy, good, good])["performance"] == 1.0
+    assert lighthouse._median_scores([noisy, noisy, good])["performance"] == 0.9
+    assert lighthouse._median_scores([dict.fromkeys(lighthouse.CATEGORIES)])["seo"] is None
+    assert not lighthouse._passes(noisy) and lighthouse._passes(good)
