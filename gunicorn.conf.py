@@ -10,7 +10,9 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 # the slow clients are buffered by the TLS proxy in front, so a worker is never held by one.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # Load Django once, before forking: workers start in milliseconds and share its memory pages.
-# Nothing connects at import time (the database and Redis connect on first use, per worker).
+# resilience/wsgi.py also loads there what first requests would (Celery's tasks and broker
+# transport) and keeps it out of the workers' garbage collections. Nothing connects before the
+# fork (the database and Redis connect on first use, per worker).
 preload_app = True
 # Requests that take longer than this are killed; no page should come close.
 timeout = 30

@@ -2,12 +2,12 @@
 
 import os
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_snapshot import load_demo_content
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Headless and quiet: no background calls to Google's services, which this network refuses anyway.
@@ -50,7 +50,7 @@ def browser():
 def demo_content(transactional_db):
     """Browser tests run on a transactional database, emptied after every test, so load the
     demo content (which includes the pages the data migrations create) before each one."""
-    call_command("seed_demo", stdout=StringIO())
+    load_demo_content()
 
 
 @dataclass

@@ -276,7 +276,11 @@ def test_the_database_url_selects_the_fail_fast_backend_and_sqlite_stays_the_def
     script = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     engines = {}
     for name, url in {"postgres": "postgres://u@db.internal/x", "default": None}.items():
-        env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "tests.settings"}
+        env = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "resilience.settings",
+            "DEBUG": "true",
+        }
         if url:
             env["DATABASE_URL"] = url
         process = subprocess.run(
