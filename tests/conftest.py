@@ -1,18 +1,36 @@
 import os
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db.models.signals import post_migrate
 
 from core.pagecache import forget_pages_in_this_process
 from core.ratelimit import forget_what_this_process_knows
+from tests import table_rows
 
 # Under CI nothing may skip: a test that needs PostgreSQL, Redis, a worker or Chromium must run.
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+# The end-to-end tests take minutes each, mostly waiting on the processes they start (the
+# longest, tests/e2e/test_faults.py, over three). First in the run, they start at once on one
+# pytest-xdist worker while the others take the short tests; last, they would be the run's tail.
+LONGEST_FIRST = (
+    "tests/e2e/test_faults.py",
+    "tests/e2e/test_database_outage.py",
+    "tests/e2e/",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        return next(
+            (place for place, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: each group keeps its order
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -42,26 +60,10 @@ def empty_cache(monkeypatch):
     monkeypatch.setattr("admissions.flood._engaged_in_this_process", None)
 
 
-def _restore_staff_roles(sender, **kwargs):
-    """Transactional tests end by emptying every table, the staff roles that migration 0007
-    made included; `flush` then sends post_migrate, and the roles are made again."""
-    # After django.contrib.auth's own receiver has made the permissions again.
-    if sender.name == "admissions":
-        import_module("admissions.migrations.0007_roles").assign_roles(django_apps)
-        _restore_marketing_permissions()
-        # After 0007's, which sets each group's permissions afresh.
-        import_module("infosessions.migrations.0002_roles").assign_roles(django_apps)
-
-
-def _restore_marketing_permissions():
-    # Apps added after 0007 granted theirs in their own migrations.
-    from django.contrib.auth.models import Group, Permission
-
-    from admissions.roles import MARKETING_APPS, MARKETING_GROUP
-
-    Group.objects.get(name=MARKETING_GROUP).permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=MARKETING_APPS)
-    )
-
-
-post_migrate.connect(_restore_staff_roles, dispatch_uid="tests.restore-staff-roles")
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Once the test database is migrated: a copy of its rows, which every flush (the end of a
+    transactional test) puts back, so that what the data migrations made (staff roles, required
+    pages, the center's profile) is there for every test, whatever ran before it."""
+    with django_db_blocker.unblock():
+        table_rows.migrated_database = table_rows.TableRows.of_the_database()

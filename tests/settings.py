@@ -18,9 +18,12 @@ os.environ.setdefault("ADMIN_REQUIRE_2FA", "true")
 
 from resilience.settings import *  # noqa: F403
 
-if DATABASES["default"]["ENGINE"] == "core.db.postgresql":  # noqa: F405
-    # The same backend, with a flush that deletes rather than truncates (see its docstring).
-    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
+# The same backends, with a flush that puts back what the migrations made, and fast
+# (tests/table_rows.py).
+DATABASES["default"]["ENGINE"] = {  # noqa: F405
+    "core.db.postgresql": "tests.postgresql",
+    "django.db.backends.sqlite3": "tests.sqlite3",
+}[DATABASES["default"]["ENGINE"]]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs collectstatic; tests serve static files from the finders.

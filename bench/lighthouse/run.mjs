@@ -19,7 +19,7 @@ const chrome = await chromeLauncher.launch({
 let failed = 0;
 try {
   for (const page of jobs.pages) {
-    console.log(`Lighthouse: ${new URL(page.url).pathname}${new URL(page.url).search}…`);
+    const began = performance.now();
     let error = null;
     for (const attempt of [1, 2]) {
       try {
@@ -37,6 +37,8 @@ try {
           throw new Error(`${result.lhr.runtimeError.code}: ${result.lhr.runtimeError.message}`);
         }
         writeFileSync(page.output, result.report);
+        const seconds = ((performance.now() - began) / 1000).toFixed(1);
+        console.log(`Lighthouse: ${new URL(page.url).pathname}${new URL(page.url).search} (${seconds} s)`);
         error = null;
         break;
       } catch (caught) {
