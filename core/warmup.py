@@ -9,10 +9,7 @@ every worker (`preload_app`, gunicorn.conf.py).
 Nothing here connects to anything: sockets opened before a fork would be shared by every worker.
 """
 
-import logging
 from importlib import import_module
-
-logger = logging.getLogger(__name__)
 
 
 def warm_up_before_serving() -> None:

@@ -24,6 +24,10 @@ DATABASES["default"]["ENGINE"] = {  # noqa: F405
     "core.db.postgresql": "tests.postgresql",
     "django.db.backends.sqlite3": "tests.sqlite3",
 }[DATABASES["default"]["ENGINE"]]  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "tests.sqlite3":  # noqa: F405
+    # In memory, as Django tests SQLite by default: said outright, because pytest-django knows
+    # that default only by Django's own engine name, and would give each xdist worker a file.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs collectstatic; tests serve static files from the finders.

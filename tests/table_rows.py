@@ -55,26 +55,44 @@ class TableRows:
             for table in emptied_tables():
                 name = connection.ops.quote_name(table)
                 cursor.execute(f"DELETE FROM {name}")  # noqa: S608 (names from the schema)
-            for table, rows in self.rows.items():
-                name = connection.ops.quote_name(table)
-                if isinstance(rows, bytes):
-                    if rows:
-                        cursor.copy_expert(f"COPY {name} FROM STDIN", io.BytesIO(rows))
-                    continue
-                columns, values = rows
-                if values:
-                    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-                    marks = ", ".join(["%s"] * len(columns))
-                    cursor.executemany(
-                        f"INSERT INTO {name} ({quoted}) VALUES ({marks})",  # noqa: S608
-                        values,
-                    )
+            self._insert(cursor)
+
+    def put_into_emptied_tables(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._insert(cursor)
+
+    def _insert(self, cursor) -> None:
+        for table, rows in self.rows.items():
+            name = connection.ops.quote_name(table)
+            if isinstance(rows, bytes):
+                if rows:
+                    cursor.copy_expert(f"COPY {name} FROM STDIN", io.BytesIO(rows))
+                continue
+            columns, values = rows
+            if values:
+                quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {name} ({quoted}) VALUES ({marks})",  # noqa: S608
+                    values,
+                )
+
+
+class FlushToTheMigratedRows:
+    """For a test backend's DatabaseOperations: `flush` leaves content types and permissions as
+    they are, and ends with the rows the migrations made put back."""
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        emptied = [table for table in tables if table not in NEVER_EMPTIED]
+        return super().sql_flush(
+            style, emptied, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    def execute_sql_flush(self, sql_list):
+        super().execute_sql_flush(sql_list)
+        if migrated_database is not None:
+            migrated_database.put_into_emptied_tables()
 
 
 # What the migrations left, put back after each flush (tests/conftest.py sets it).
 migrated_database: TableRows | None = None
-
-
-def put_back_the_migrated_rows() -> None:
-    if migrated_database is not None:
-        migrated_database.put_back()

@@ -11,10 +11,10 @@ DEFERRED. A flush that must reset sequences still truncates (DELETE cannot resta
 from django.db.backends.postgresql.operations import DatabaseOperations
 
 from core.db.postgresql.base import DatabaseWrapper as SiteDatabaseWrapper
-from tests.table_rows import NEVER_EMPTIED, put_back_the_migrated_rows
+from tests.table_rows import NEVER_EMPTIED, FlushToTheMigratedRows
 
 
-class TestsFlushOperations(DatabaseOperations):
+class TestsFlushOperations(FlushToTheMigratedRows, DatabaseOperations):
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or allow_cascade:
             return super().sql_flush(
@@ -25,10 +25,6 @@ class TestsFlushOperations(DatabaseOperations):
             for table in tables
             if table not in NEVER_EMPTIED
         ]
-
-    def execute_sql_flush(self, sql_list):
-        super().execute_sql_flush(sql_list)
-        put_back_the_migrated_rows()
 
 
 class DatabaseWrapper(SiteDatabaseWrapper):
