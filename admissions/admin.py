@@ -139,7 +139,10 @@ class SourceFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # Kept a few minutes: reading 90 days of leads on every page load costs more than a new
         # source showing up in the filter a little late.
-        sources = cache.get_or_set(SOURCES_CACHE_KEY, recent_sources, SOURCES_CACHE_SECONDS)
+        try:
+            sources = cache.get_or_set(SOURCES_CACHE_KEY, recent_sources, SOURCES_CACHE_SECONDS)
+        except Exception:  # each cache backend raises its own connection errors
+            sources = recent_sources()  # the desk must work while Redis is down
         return [(source, source) for source in sources]
 
     def queryset(self, request, queryset):

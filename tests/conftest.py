@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from core.cache import forget_unreachable_servers
 from core.pagecache import forget_pages_in_this_process
 from core.ratelimit import forget_what_this_process_knows
 from tests import table_rows
@@ -52,7 +53,8 @@ def demo_content(db):
 @pytest.fixture(autouse=True)
 def empty_cache(monkeypatch):
     """Each test starts with an empty cache: rate limits and cached pages don't leak between;
-    nor does what this process last read of them, or of the center."""
+    nor does what this process last read of them, or of the center, or learnt of Redis."""
+    forget_unreachable_servers()
     cache.clear()
     monkeypatch.setattr("center.profile._last_known_in_this_process", None)
     forget_pages_in_this_process()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from admissions import services
@@ -87,3 +88,13 @@ def test_once_redis_is_back_the_sweep_sends_the_follow_up_exactly_once(
     assert subjects == [f"New consultation request {lead.reference}"]
     assert services.sweep_unfinished_follow_ups() == []
     assert len(mail.outbox) == 1
+
+
+def test_the_desk_lists_leads_while_redis_is_down(post_form, desk, redis_down):
+    post_form()
+    lead = Lead.objects.get()
+
+    response = desk.get(reverse("admin:admissions_lead_changelist"))
+
+    assert response.status_code == 200
+    assert lead.reference in response.content.decode()
