@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from articles import publishing
 from articles.models import Article, ArticleImage, Category, OldAddress, State
@@ -154,7 +155,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories", "related_programs"]
     actions = ["publish_now", "unpublish"]
-    history_list_display = ["status", "publish_at"]
+    history_list_display = ["status", "publish_at", "tags"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -217,7 +218,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An earlier revision, to restore: simple_history's form shows the article's
-        categories and programs as they are now; it gets the revision's own."""
+        categories, programs and tags as they are now; it gets the revision's own."""
         record = Article.history.filter(id=object_id, history_id=version_id).first()
         if record is not None:
             request._revision_relations = {
@@ -229,6 +230,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 )
                 for name in REVISED_RELATIONS
             }
+            if record.tag_names is not None:  # else recorded before tags were kept: as they are
+                # As the form's own initial value: tags (unsaved ones do), not their names.
+                request._revision_relations["tags"] = [Tag(name=n) for n in record.tag_names]
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):

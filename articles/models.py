@@ -133,6 +133,32 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("categories").newest_first()
 
 
+class RevisionTags(models.Model):
+    """An article revision's tags, kept on the revision itself: simple_history's m2m_fields keep
+    ordinary many-to-many relations only, and taggit's are generic (articles.signals fills it)."""
+
+    tag_names = models.JSONField(
+        null=True, editable=False, help_text="Null on revisions recorded before tags were kept."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def tags(self) -> str:
+        """Shown in the revisions list."""
+        return ", ".join(self.tag_names or [])
+
+
+# Outside the class, so that a change of tags (articles.signals) records a revision the way
+# simple_history records one for a change of categories or programs.
+REVISIONS = HistoricalRecords(
+    excluded_fields=["search_vector", "body_html", "body_text", "reading_minutes"],
+    m2m_fields=["categories", "related_programs"],
+    bases=[RevisionTags],
+)
+
+
 class Article(models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -227,10 +253,7 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector", "body_html", "body_text", "reading_minutes"],
-        m2m_fields=[categories, related_programs],
-    )
+    history = REVISIONS
 
     class Meta:
         ordering = ["-publish_at", "-pk"]

@@ -292,16 +292,18 @@ def test_marketing_still_never_reaches_a_lead(marketing, path):
     assert response.status_code in (403, 404)
 
 
-def test_an_earlier_revision_brings_back_its_categories_and_programs(marketing):
+def test_an_earlier_revision_brings_back_its_categories_programs_and_tags(marketing):
     before, after = CategoryFactory(name="Families"), CategoryFactory(name="Treatment")
     program = ProgramFactory()
     article = ArticleFactory(title="Visiting days")
     article.categories.set([before])
     article.related_programs.set([program])
+    article.tags.set(["visits", "family support"])
     article.save()  # a revision with them
     first = article.history.latest()
     article.categories.set([after])
     article.related_programs.clear()
+    article.tags.set(["weekends"])
     article.save()
 
     page = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
@@ -309,3 +311,64 @@ def test_an_earlier_revision_brings_back_its_categories_and_programs(marketing):
     initial = page.context["adminform"].form.initial
     assert [getattr(c, "pk", c) for c in initial["categories"]] == [before.pk]
     assert [getattr(p, "pk", p) for p in initial["related_programs"]] == [program.pk]
+    assert [tag.name for tag in initial["tags"]] == ["family support", "visits"]
+
+
+def test_the_revision_an_edit_records_holds_the_tags_set_with_it(marketing):
+    article = ArticleFactory(title="Visiting days")
+    article.tags.set(["visits"])
+
+    marketing.post(
+        f"{ADMIN}{article.pk}/change/",
+        article_form(
+            title=article.title,
+            slug=article.slug,
+            author=article.author.pk,
+            tags="visits, weekends",
+        ),
+    )
+
+    latest = article.history.latest()
+    assert latest.tag_names == ["visits", "weekends"]
+    history = marketing.get(f"{ADMIN}{article.pk}/history/").content.decode()
+    assert "visits, weekends" in history
+
+
+def test_restoring_a_revision_restores_its_tags(marketing):
+    article = ArticleFactory(title="Visiting days")
+    article.tags.set(["visits", "family support"])
+    article.save()
+    first = article.history.latest()
+    article.tags.set(["weekends"])
+    article.save()
+    shown = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
+    assert 'value="&quot;family support&quot;, visits"' in shown.content.decode()
+
+    marketing.post(
+        f"{ADMIN}{article.pk}/history/{first.history_id}/",
+        article_form(
+            title=first.title,
+            slug=first.slug,
+            summary=first.summary,
+            body=first.body,
+            author=first.author_id,
+            status=first.status,
+            publish_at_0=timezone.localtime(first.publish_at).strftime("%Y-%m-%d"),
+            publish_at_1=timezone.localtime(first.publish_at).strftime("%H:%M:%S"),
+            tags='"family support", visits',  # as the form showed it
+        ),
+    )
+
+    assert sorted(article.tags.names()) == ["family support", "visits"]
+    assert article.history.latest().tag_names == ["family support", "visits"]
+
+
+def test_a_revision_recorded_before_tags_were_kept_leaves_the_tags_as_they_are(marketing):
+    article = ArticleFactory(title="Visiting days")
+    article.tags.set(["weekends"])
+    first = article.history.earliest()
+    type(first).objects.filter(pk=first.pk).update(tag_names=None)
+
+    page = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
+
+    assert [tag.name for tag in page.context["adminform"].form["tags"].value()] == ["weekends"]
