@@ -34,8 +34,9 @@ Definitions (also stated on the page):
   are counted apart. Attendance: registrations marked attended at the sessions held / the seats
   taken there (registrations holding a seat now); someone who came from the waiting list counts
   as attended too, so it may pass 100%. Attendees admitted: attendees whose lead's status is
-  Admitted now, or who were admitted through a later request of theirs (a lead marked as a
-  duplicate of the registration's), each lead once.
+  Admitted now, or who were admitted through a request of theirs made since they registered
+  (a lead marked as a duplicate of the registration's, or one with the registration's e-mail or
+  phone received after it, however long after), each registrant's lead once.
 
 Charts are server-drawn SVG with no script and no inline style (the Content-Security-Policy
 allows neither): bar lengths are SVG attributes, colours come from dashboard.css. Each chart is
@@ -459,10 +460,18 @@ def _info_sessions(period_from: datetime, period_until: datetime, now: datetime)
     made = Q(created_at__gte=period_from, created_at__lt=period_until)
     seat = Q(status=RegistrationStatus.REGISTERED)
     came = at_held & Q(attended=True)
-    # Admitted through this lead, or through a later request of theirs (a consultation request
-    # after the session, marked as a duplicate of this one).
+    # Admitted through this lead, or through a request of theirs made since they registered
+    # (a consultation request after the session): one marked as a duplicate of it, or with the
+    # same e-mail or phone however long after.
     admitted_later = Exists(
-        Lead.objects.filter(duplicate_of=OuterRef("lead"), status=Status.ADMITTED)
+        Lead.objects.filter(
+            Q(duplicate_of=OuterRef("lead"))
+            | (
+                (Q(email=OuterRef("email")) | (Q(phone=OuterRef("phone")) & ~Q(phone="")))
+                & Q(created_at__gte=OuterRef("created_at"))
+            ),
+            status=Status.ADMITTED,
+        )
     )
     came_and_admitted = came & (Q(lead__status=Status.ADMITTED) | Q(admitted_later=True))
     counts = (

@@ -462,6 +462,38 @@ def test_an_attendee_admitted_through_a_later_request_of_theirs_counts(now):
     assert (sessions.attended, sessions.admitted) == (1, 1)
 
 
+@pytest.mark.parametrize("same", ["email", "phone"])
+def test_an_attendee_admitted_through_a_request_made_long_after_counts(now, same):
+    """Past the intake's 30 days for marking duplicates, or the second of several requests."""
+    held = session(now - timedelta(days=60))
+    came = registration(
+        held,
+        now - timedelta(days=65),
+        lead_status=Status.CONTACTED,
+        attended=True,
+        phone="+16175550999",
+    )
+    lead(now - timedelta(days=20), 5, status=Status.CONTACTED)
+    lead(now - timedelta(days=2), 5, status=Status.ADMITTED, **{same: getattr(came, same)})
+
+    sessions = figures_for((now - timedelta(days=61)).date(), now.date(), now).info_sessions
+
+    assert (sessions.attended, sessions.admitted) == (1, 1)
+
+
+def test_someone_else_s_admission_or_one_from_before_they_registered_does_not_count(now):
+    held = session(now - timedelta(hours=2))
+    came = registration(
+        held, now - timedelta(days=3), lead_status=Status.CONTACTED, attended=True, phone=""
+    )
+    lead(now - timedelta(days=40), 5, status=Status.ADMITTED, email=came.email)  # an old stay
+    lead(now - timedelta(hours=1), 5, status=Status.ADMITTED, phone="")  # no phone: no match
+
+    sessions = figures_for(now.date(), now.date(), now).info_sessions
+
+    assert (sessions.attended, sessions.admitted) == (1, 0)
+
+
 def test_no_information_sessions_no_figures(now):
     sessions = figures_for(*LAST_WEEK, now).info_sessions
 
