@@ -1,6 +1,5 @@
 """Gunicorn settings for the web process (see Procfile). Each setting says why it is what it is."""
 
-import multiprocessing
 import os
 
 # Loopback by default, where a TLS proxy on the same machine reaches it: a client able to reach
@@ -8,18 +7,21 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Sync workers: every page is a few milliseconds of CPU (most come from the page cache), and
 # the slow clients are buffered by the TLS proxy in front, so a worker is never held by one.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# By default two per CPU this process may run on (plus one): in a container, the CPUs it was
+# given, not the host's, whose count would start too many workers and database connections.
+workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0)) * 2 + 1))
 # Load Django once, before forking: workers start in milliseconds and share its memory pages.
 # resilience/wsgi.py also loads there what first requests would (Celery's tasks and broker
 # transport) and keeps it out of the workers' garbage collections. Nothing connects before the
-# fork (the database and Redis connect on first use, per worker).
+# fork (the database and Redis connect on first use, per worker). The cost: `kill -HUP` starts
+# new workers from the code already loaded, so a release restarts the master (or starts a new
+# one beside it: `kill -USR2`, then `-TERM` to the old).
 preload_app = True
 # Requests that take longer than this are killed; no page should come close.
 timeout = 30
 graceful_timeout = 30
-# Above the TLS proxy's keepalive to us, so gunicorn never closes a connection the proxy is
-# about to reuse.
-keepalive = 75
+# Not set: sync workers close every connection after its response (keepalive is for the
+# threaded and async workers). The TLS proxy in front keeps the visitors' connections open.
 # No recycling: a restarted worker costs the requests queued behind it half a second (p99 went
 # from about 10 ms to 260–510 ms under load), and jitter only spreads that cost. A leak shows
 # in the machine's memory monitoring long before it matters; set MAX_REQUESTS to recycle.

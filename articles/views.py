@@ -8,7 +8,7 @@ from articles import search
 from articles.models import Article, Category
 from articles.seo import blog_posting, breadcrumb_trail
 from center.profile import center_for
-from core.pagecache import public_page
+from core.pagecache import keep_in_this_process_only, public_page
 from core.seo import breadcrumb_list
 
 ARTICLES_PER_PAGE = 10
@@ -110,4 +110,5 @@ def site_search(request):
     results = search.search(query) if query else None
     context = {"query": query, "results": results}
     response = render(request, "articles/search.html", context)
-    return response
+    # What someone searched for on a treatment center's site may say more than they meant to.
+    return keep_in_this_process_only(response) if query else response

@@ -130,7 +130,9 @@ def _report_name(path: str) -> str:
 # Kept out of search engines on purpose (robots.txt and noindex: search results are no page to
 # land on): "is the page crawlable" is the one SEO audit that does not apply to them.
 NOT_FOR_SEARCH_ENGINES = ("/search/",)
-# Headless, as root in a container; no first-run or sync traffic to Google.
+# Headless, as root in a container; no first-run or sync traffic to Google, and no host but the
+# site under test resolves: a page that asked for anything from elsewhere would fail to load it
+# (and lose points) instead of quietly fetching it.
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -139,6 +141,7 @@ CHROME_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 

@@ -4,11 +4,14 @@
     make bench          (the full run)
     make bench-smoke    (one round, 1 s per target: CI runs it so this script cannot rot)
 
-Starts, on free local ports: a redis-server of its own; the site under gunicorn with the repo's
-gunicorn.conf.py, 2 workers, production settings (DEBUG off; plain HTTP, so no SSL redirect), on
-a fresh PostgreSQL database of DATABASE_URL's server with the demo content plus 500 extra site
-pages and 500 draft programs; and the floor, a trivial Django view with `startproject`'s
-middleware (bench/floor) under the same gunicorn and settings file.
+Starts, on free local ports: a redis-server of its own (the POST run stops it, and the
+machine's Redis serves others); the site under gunicorn with the repo's gunicorn.conf.py, 2
+workers, production settings (DEBUG off; plain HTTP, so no SSL redirect), on a fresh PostgreSQL
+database of DATABASE_URL's server with the demo content plus 500 extra published articles, 500
+site pages and 500 draft programs (a center runs a handful of programs: 500 public ones would
+make /programs/ a page no one reads; as drafts they show that what is not public costs the
+pages nothing); and the floor, a trivial Django view with `startproject`'s middleware
+(bench/floor) under the same gunicorn and settings file.
 
 Then, after a warm-up, wrk (Debian's package) with 2 threads and 16 connections, asking for
 brotli or gzip as browsers do and without cookies (every request a first visit), on each target
@@ -21,7 +24,9 @@ sending as fast as they can reach. Last, each page's bytes as a browser gets the
 A gate: it exits 1, naming each, if a target is missed (TARGETS below: every page at
 MIN_RATIO of the floor or more and p99 under PAGE_P99_MS; the POSTs' p99 under POST_P99_MS with
 Redis healthy and stopped, and every thanked lead stored; each page people read under
-MAX_PAGE_BYTES with its CSS and scripts). The smoke run (--no-gate) times nothing.
+MAX_PAGE_BYTES with its CSS and scripts). The smoke run (--smoke) times nothing: it fails only
+on what no machine's speed excuses (a thanked lead not stored, a request not thanked, a page
+sent uncompressed or too heavy).
 
 Compare ratios from one run; absolute figures vary between machines and moments.
 """
@@ -74,7 +79,9 @@ def main() -> int:
     parser.add_argument("--no-posts", action="store_true", help="skip the consultation POSTs")
     parser.add_argument("--page", action="append", help="only this page (and the floor)")
     parser.add_argument(
-        "--no-gate", action="store_true", help="print the figures, never fail on them"
+        "--smoke",
+        action="store_true",
+        help="fail only on targets that do not depend on timing (CI's short run)",
     )
     args = parser.parse_args()
     targets = args.page or TARGETS
@@ -116,14 +123,18 @@ def main() -> int:
                 missed += _print_sizes(sizes)
         finally:
             floor.terminate()
-    return _verdict(missed, gate=not args.no_gate)
+    return _verdict(missed, smoke=args.smoke)
 
 
-def _verdict(missed: list[str], *, gate: bool) -> int:
+class Timed(str):
+    """A target missed by a measure of speed, which a short run on a busy machine may miss."""
+
+
+def _verdict(missed: list[str], *, smoke: bool) -> int:
     print()
-    if not gate:
-        print("Targets not checked (--no-gate).")
-        return 0
+    if smoke:
+        print("Speed targets not checked (--smoke).")
+        missed = [miss for miss in missed if not isinstance(miss, Timed)]
     if not missed:
         print("Every target met.")
         return 0
@@ -242,11 +253,11 @@ def _print_pages(results: dict[str, list[Measure]]) -> list[str]:
         if path == "floor":
             continue
         if rate / floor_rate < MIN_RATIO:
-            missed.append(f"{path}: {rate / floor_rate:.2f} of the floor (< {MIN_RATIO})")
+            missed.append(Timed(f"{path}: {rate / floor_rate:.2f} of the floor (< {MIN_RATIO})"))
         if p99 >= PAGE_P99_MS:
-            missed.append(f"{path}: p99 {p99:.1f} ms (>= {PAGE_P99_MS} ms)")
+            missed.append(Timed(f"{path}: p99 {p99:.1f} ms (>= {PAGE_P99_MS} ms)"))
         if errors:
-            missed.append(f"{path}: {errors} errors")
+            missed.append(Timed(f"{path}: {errors} errors"))  # wrk counts its timeouts too
     return missed
 
 
@@ -416,7 +427,7 @@ def _print_posts(healthy, redis_down, saturation, stored: int) -> list[str]:
             f"max {result.latencies_ms[-1]:.0f} ms"
         )
         if p99 >= POST_P99_MS:
-            missed.append(f"POST, {label}: p99 {p99:.0f} ms (>= {POST_P99_MS} ms)")
+            missed.append(Timed(f"POST, {label}: p99 {p99:.0f} ms (>= {POST_P99_MS} ms)"))
         if result.received < len(result.statuses):
             missed.append(f"POST, {label}: {len(result.statuses) - result.received} not thanked")
     rate = len(saturation.statuses) / saturation.seconds

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -33,5 +33,26 @@ def production_has_field_encryption_keys(app_configs, **kwargs):
             hint='Generate one with: python -c "from cryptography.fernet import Fernet; '
             "print(Fernet.generate_key().decode())\" and see README, 'Encryption at rest'.",
             id="core.E002",
+        )
+    ]
+
+
+# The most an edit-free change (a scheduled article) may take to show, as the README promises.
+FRESHNESS_BOUND_SECONDS = 30
+
+
+@register()
+def public_pages_are_fresh_within_the_bound(app_configs, **kwargs):
+    """A page kept here for PAGE_CACHE_SECONDS, then by a proxy for PUBLIC_PAGE_MAX_AGE (hits
+    carry their Age, so a browser after the proxy adds nothing)."""
+    longest = settings.PAGE_CACHE_SECONDS + settings.PUBLIC_PAGE_MAX_AGE
+    if longest <= FRESHNESS_BOUND_SECONDS:
+        return []
+    return [
+        Warning(
+            f"PAGE_CACHE_SECONDS + PUBLIC_PAGE_MAX_AGE is {longest} s: a scheduled article may "
+            f"take that long to show, more than the documented {FRESHNESS_BOUND_SECONDS} s.",
+            hint="Lower one of them, or document the longer bound.",
+            id="core.W001",
         )
     ]

@@ -49,6 +49,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_head
 from django.utils.module_loading import import_string
 
 from core import gzip_splice
+from core.cache import RedisUnreachableError
 from core.http import cookie_expires
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,12 @@ GENERATION_CHECK_SECONDS = 1.0
 # reads before the cache, or junk that would make each request a new page to render) changes
 # nothing on the page, so it is left out of the key. A public view reading another must add it.
 PAGE_PARAMETERS = frozenset({"page", "q", "program"})
+# The values a page can make something of: any other (`?program=` + junk, again and again)
+# would each be a page of its own to keep; it is rendered, not kept.
+PARAMETER_SHAPES = {
+    "page": re.compile(r"[0-9]{1,4}"),
+    "program": re.compile(r"[-a-zA-Z0-9_]{1,80}"),
+}
 # A longer query string is most likely junk: the page is rendered, not kept.
 MAX_QUERY_LENGTH = 200
 # Headers of the stored response that belong to one response only.
@@ -72,7 +79,7 @@ KEPT_BROTLI_QUALITY = 10
 LARGE_PAGE_BROTLI_QUALITY = 9
 LARGE_PAGE_BYTES = 32 * 1024
 # Part of every key: a process of the next release reads none of the previous one's pages.
-KEY_VERSION = 3
+KEY_VERSION = 4
 
 
 def public_page(view):
@@ -89,6 +96,15 @@ def public_page(view):
     # So that a check can find every public page (tests/bench/test_gates.py).
     wrapped.is_public_page = True
     return wrapped
+
+
+def keep_in_this_process_only(response):
+    """For a public page that repeats what a visitor typed (search results): kept in this
+    process's memory for PAGE_CACHE_SECONDS, never in Redis, nor by a proxy or browser
+    (`max-age=0`: nginx then keeps nothing), where it would outlive the moment."""
+    patch_cache_control(response, public=True, max_age=0)
+    response.keep_in_this_process_only = True
+    return response
 
 
 class _PagesInThisProcess:
@@ -247,19 +263,33 @@ def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | 
 
 def _find(key: str) -> tuple[int | None, KeptValue | CachedPage | PageWithStandIns | None]:
     """The current generation and what is kept under `key` for it: this process's copy, else
-    the shared cache's. The generation is None when the cache cannot be read."""
+    the shared cache's."""
     try:
         generation = current_generation()
-        kept = _this_process.get(key, generation)
-        if kept is None:
-            kept = cache.get(key)
-            if kept is None or kept.generation != generation or kept.kept_until < time.time():
-                return generation, None
-            _this_process.put(key, kept)
     except Exception as error:  # each cache backend raises its own connection errors
-        logger.warning("Page cache unreadable; rendering (%r)", error)
-        return None, None
+        _log_unreadable(error)
+        # Unreachable: this process's copies serve until they expire (PAGE_CACHE_SECONDS), and
+        # what it renders meanwhile is kept here, so a campaign does not render every view. An
+        # edit cannot reach the other processes then either; the expiry bounds it all the same.
+        generation = _generation_seen[0]
+        return generation, _this_process.get(key, generation)
+    kept = _this_process.get(key, generation)
+    if kept is None:
+        try:
+            kept = cache.get(key)
+        except Exception as error:  # each cache backend raises its own connection errors
+            _log_unreadable(error)
+            return generation, None
+        if kept is None or kept.generation != generation or kept.kept_until < time.time():
+            return generation, None
+        _this_process.put(key, kept)
     return generation, kept
+
+
+def _log_unreadable(error: Exception) -> None:
+    # Once per try at Redis, not once per page view while it is known to be unreachable.
+    log = logger.debug if isinstance(error, RedisUnreachableError) else logger.warning
+    log("Page cache unreadable; this process's own copies only (%r)", error)
 
 
 def _keep(key: str, kept: KeptValue | CachedPage | PageWithStandIns, seconds: int) -> None:
@@ -276,6 +306,7 @@ class CachedPage:
 
     generation: int
     kept_until: float  # time.time() when it expires, in the shared cache and this process
+    kept_at: float  # time.time() when it was rendered
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
@@ -285,9 +316,11 @@ class CachedPage:
     @classmethod
     def of(cls, response, generation: int, seconds: int) -> CachedPage:
         body = response.content
+        now = time.time()
         return cls(
             generation=generation,
-            kept_until=time.time() + seconds,
+            kept_until=now + seconds,
+            kept_at=now,
             status=response.status_code,
             headers=_stored_headers(response),
             body=body,
@@ -298,7 +331,11 @@ class CachedPage:
     def response_for(self, request) -> HttpResponse:
         encoding = _accepted_encoding(request)
         body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
-        return _response(request, self.status, self.headers, encoding, body)
+        response = _response(request, self.status, self.headers, encoding, body)
+        # As any HTTP cache says of a stored response (RFC 9111): a browser, CDN or proxy that
+        # honours it keeps the page only for what is left of max-age, which holds the bound.
+        response["Age"] = str(max(0, int(time.time() - self.kept_at)))
+        return response
 
 
 @dataclass(frozen=True)
@@ -444,10 +481,14 @@ class PageCacheMiddleware:
         if page is not None and (response := page.response_for(request)) is not None:
             return response
         response = self.get_response(request)
-        if generation is None or request.method != "GET":
+        if request.method != "GET":
             return response
         if _may_keep(response):
-            _keep(key, CachedPage.of(response, generation, self.seconds), self.seconds)
+            page = CachedPage.of(response, generation, self.seconds)
+            if getattr(response, "keep_in_this_process_only", False):
+                _this_process.put(key, page)
+            else:
+                _keep(key, page, self.seconds)
         elif response.status_code == 200 and hasattr(response, "page_for_everyone"):
             _keep(key, PageWithStandIns.of(response, generation, self.seconds), self.seconds)
         return response
@@ -464,6 +505,12 @@ class PageCacheMiddleware:
         parameters = sorted(
             (name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS
         )
+        if not all(
+            PARAMETER_SHAPES[name].fullmatch(value)
+            for name, value in parameters
+            if name in PARAMETER_SHAPES
+        ):
+            return None
         query = urlencode(parameters)
         if len(query) > MAX_QUERY_LENGTH:
             return None

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, State, Status
+from core.checks import public_pages_are_fresh_within_the_bound
 from tests.articles.factories import ArticleFactory, DraftFactory, ScheduledFactory
 from tests.programs.factories import ProgramFactory
 
@@ -97,6 +98,16 @@ def test_the_documented_bound_holds_a_kept_page_and_a_proxys_copy_together_last_
     settings,
 ):
     assert settings.PAGE_CACHE_SECONDS + settings.PUBLIC_PAGE_MAX_AGE <= 30
+    assert public_pages_are_fresh_within_the_bound(None) == []
+
+
+def test_settings_that_break_the_bound_are_warned_about(settings):
+    settings.PAGE_CACHE_SECONDS, settings.PUBLIC_PAGE_MAX_AGE = 25, 10
+
+    (warning,) = public_pages_are_fresh_within_the_bound(None)
+
+    assert warning.id == "core.W001"
+    assert "35 s" in warning.msg
 
 
 def test_staff_preview_a_draft_at_its_address_marked_never_kept_never_indexed(marketing):

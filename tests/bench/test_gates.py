@@ -91,7 +91,7 @@ def test_the_bench_names_each_page_that_misses_a_target(capsys, measured, miss):
     missed = site._print_pages({"floor": _measured(1000), "/": measured})
 
     assert len(missed) == 1 and missed[0].startswith(miss)
-    assert site._verdict(missed, gate=True) == 1
+    assert site._verdict(missed, smoke=False) == 1
     assert miss in capsys.readouterr().out
 
 
@@ -108,8 +108,50 @@ def test_the_bench_fails_on_a_heavy_or_uncompressed_page_but_not_on_the_sitemap(
     ]
 
 
-def test_the_bench_smoke_run_reports_but_never_fails(capsys):
-    assert site._verdict(["/: 0.10 of the floor (< 0.8)"], gate=False) == 0
+def test_the_bench_smoke_run_never_fails_on_speed(capsys):
+    missed = site._print_pages({"floor": _measured(1000), "/": _measured(100, p99=80)})
+    missed += site._print_posts(
+        *_posts(p99_ms=300), saturation=_posts(p99_ms=300)[0], stored=3 * POSTS
+    )
+
+    assert len(missed) == 4
+    assert site._verdict(missed, smoke=True) == 0
+
+
+@pytest.mark.parametrize(
+    "miss",
+    [
+        "lead lost",
+        "request not thanked",
+        "page sent uncompressed",
+        "page too heavy",
+    ],
+)
+def test_the_bench_smoke_run_fails_on_what_no_machine_s_speed_excuses(capsys, miss):
+    healthy, redis_down = _posts(not_thanked=miss == "request not thanked")
+    stored = 3 * POSTS - (miss == "lead lost") - (miss == "request not thanked")
+    missed = site._print_posts(healthy, redis_down, saturation=_posts()[0], stored=stored)
+    encoding = "none" if miss == "page sent uncompressed" else "br"
+    total = 31_000 if miss == "page too heavy" else 20_000
+    missed += site._print_sizes([("/", 9_000, encoding, 40_000, total)])
+
+    assert len(missed) == 1
+    assert site._verdict(missed, smoke=True) == 1
+
+
+POSTS = 50
+
+
+def _posts(p99_ms: float = 20, not_thanked: bool = False) -> tuple:
+    """Two open-loop runs of POSTS requests each (healthy, Redis stopped), all thanked unless
+    one of the first was not."""
+
+    def run(failing: int) -> site.PostResult:
+        latencies = [p99_ms] * POSTS
+        statuses = [302] * (POSTS - failing) + [500] * failing
+        return site.PostResult(latencies, statuses, seconds=1.0)
+
+    return run(int(not_thanked)), run(0)
 
 
 def test_a_page_under_the_mark_once_counts_by_the_median_of_three_runs():

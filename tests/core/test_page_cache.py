@@ -178,16 +178,54 @@ def test_a_parameter_no_page_reads_shares_the_page_rather_than_costing_a_renderi
     assert response["X-Page-Cache"] == "hit"
 
 
+def test_parameter_values_no_page_makes_anything_of_are_rendered_not_kept(client):
+    for path in (
+        "/programs/?page=two",
+        "/programs/?page=123456",
+        "/get-help/?program=../../etc",
+        f"/get-help/?program={'x' * 81}",
+    ):
+        client.get(path)
+        assert "X-Page-Cache" not in client.get(path), path
+
+
+def test_search_results_are_kept_in_this_process_only_and_by_no_proxy_or_browser(
+    client, monkeypatch
+):
+    """What someone searched for is not left in Redis, nor in a proxy's cache on disk."""
+    shared = []
+    monkeypatch.setattr(pagecache, "_keep", lambda key, *args: shared.append(key))
+
+    first = client.get("/search/?q=opioid+withdrawal")
+    again = client.get("/search/?q=opioid+withdrawal")
+
+    assert "max-age=0" in first["Cache-Control"]  # private too: a first visit's page
+    assert again["Cache-Control"] == "public, max-age=0"
+    assert again["X-Page-Cache"] == "hit"
+    assert shared == []
+
+
 def test_what_a_visitor_searched_for_is_not_readable_in_the_cache_s_keys(client, monkeypatch):
     keys = []
-    keep = pagecache._keep
-    monkeypatch.setattr(pagecache, "_keep", lambda key, *args: keys.append(key) or keep(key, *args))
+    put = pagecache._this_process.put
+    monkeypatch.setattr(
+        pagecache._this_process, "put", lambda key, page: keys.append(key) or put(key, page)
+    )
 
     client.get("/search/?q=opioid+withdrawal")
 
     assert Client().get("/search/?q=opioid+withdrawal")["X-Page-Cache"] == "hit"
     assert len(keys) == 1
     assert "opioid" not in keys[0] and "search" not in keys[0]
+
+
+def test_the_search_form_alone_is_shared_like_any_public_page(client):
+    client.get("/search/")
+
+    assert "max-age=0" not in client.get("/search/")["Cache-Control"]
+    assert pagecache._this_process.entries and cache.get(
+        next(iter(pagecache._this_process.entries))
+    )
 
 
 def test_the_form_its_thank_you_page_and_admin_are_never_stored_by_a_browser_or_proxy(client):
@@ -272,18 +310,61 @@ def test_public_page_marks_only_a_200_that_set_no_cache_control_of_its_own():
     assert view(request, cache_control="private, no-store")["Cache-Control"] == "private, no-store"
 
 
-def test_a_broken_cache_costs_the_rendering_not_the_page(client, monkeypatch, caplog):
+def _break_the_shared_cache(monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
     for call in ("get", "get_many", "set", "add", "incr"):
         monkeypatch.setattr(f"core.pagecache.cache.{call}", broken)
 
-    first, second = client.get("/about/"), client.get("/about/")
 
-    assert first.status_code == second.status_code == 200
-    assert second.get("X-Page-Cache") != "hit"
+def test_a_broken_cache_costs_the_rendering_not_the_page(client, monkeypatch, caplog):
+    _break_the_shared_cache(monkeypatch)
+
+    first = client.get("/about/")
+
+    assert first.status_code == 200
+    assert "X-Page-Cache" not in first
     assert "Page cache unreadable" in caplog.text
+
+
+def test_while_the_shared_cache_is_down_this_process_keeps_what_it_renders(
+    client, monkeypatch, django_assert_num_queries
+):
+    client.get("/programs/")  # kept, here and in the shared cache
+    _break_the_shared_cache(monkeypatch)
+    client.get("/about/")  # rendered while it is down
+
+    for path in ("/programs/", "/about/"):
+        with django_assert_num_queries(0):
+            assert client.get(path)["X-Page-Cache"] == "hit"
+
+
+def test_while_the_shared_cache_is_down_this_process_s_copies_still_expire(
+    client, monkeypatch, time_machine
+):
+    time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
+    client.get("/about/")
+    _break_the_shared_cache(monkeypatch)
+    assert client.get("/about/")["X-Page-Cache"] == "hit"
+
+    time_machine.shift(settings.PAGE_CACHE_SECONDS + 1)
+
+    assert "X-Page-Cache" not in client.get("/about/")
+
+
+def test_a_hit_says_how_long_ago_it_was_rendered(client, time_machine):
+    """So that a proxy or browser after this cache keeps it only for what is left of max-age:
+    what a page shows is never older than the documented bound."""
+    time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
+    assert "Age" not in client.get("/about/")
+
+    time_machine.shift(7)
+    hit = client.get("/about/")
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Age"] == "7"
+    assert hit["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
 
 
 def _with(response: HttpResponse, cookie: bool = False, **headers) -> HttpResponse:
