@@ -6,13 +6,22 @@ Two formats:
   `seo_title:`, `meta_description:`, `redirect_from:`); without a `title:`, the first `# ` heading
   is the title.
 - Plain text (`.txt`) as the existing site exports it: the site-wide banner line(s) at the top,
-  then the title, then the text. Short, title-like lines are headings (one ending with a colon,
-  after a first heading, a subheading; one with nothing under it before the next heading of its
-  level is a stray line, kept as a paragraph); lines starting with a bullet (•, -, *) make lists,
-  and numbered lines (1. or 1)) numbered lists; the other lines are paragraphs, the closing call
-  to action with its phone number included. What is left out above the title is reported, so
-  that a title ending in a full stop (taken for the banner) is seen, and the line named with
-  --banner.
+  then the title, then the text. The export sets the banner apart with two or more blank lines:
+  the few lines above such a first gap are the banner, whatever they read like; without one,
+  the banner is what comes above the first line that reads like a title (short, no full stop).
+  A line with a phone number or a web address is never the title, nor a heading.
+  Headings are short lines in Title Case, and, not in Title Case, short questions ("Is this
+  right for me?"), short labels ending with a colon ("What to bring:") and short phrases
+  ("Insurance and payment options"); a line that reads
+  like a sentence ("Some of the benefits include:", "We are here for you") is a paragraph, and
+  so is a longer line with a colon that introduces a list. One ending with a colon, after a
+  first heading, is a subheading; one with nothing under it before the next heading of its
+  level is a stray line, kept as a paragraph. Lines starting with a bullet (•, ·, -, *; indented
+  or not) make lists, and so do two or more lines in a row starting with an en dash (–), one
+  alone being a quotation's attribution ("– Jordan, alumni"); numbered lines (1. or 1)) make
+  numbered lists; the other lines are paragraphs, the closing call to action with its phone
+  number included. What is left out above the title is reported, so that a title taken for the
+  banner is seen, and the lines named with --banner are left out wherever they are.
 
 Both become the Markdown the editor in admin uses, so imported articles are edited like any other.
 
@@ -44,14 +53,44 @@ from center.models import Person
 SUMMARY_LENGTH = 300
 TITLE_LENGTH = 120
 SLUG_LENGTH = 100
-BULLETS = ("•", "-", "*", "–", "·")
+BULLETS = ("•", "-", "*", "·")
+# An en dash starts a list item only in a run of them (or next to other bullets): alone, it
+# starts a quotation's attribution ("– Jordan, alumni").
+EN_DASH = "–"
+_DASHES = ("–", "—")
 # Words a title leaves in lower case.
 SMALL_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on"}
     | {"or", "per", "the", "to", "up", "via", "vs", "with"}
 )
-HEADING_MAX_WORDS = 14
 HEADING_MAX_CHARACTERS = 100
+# Share of a line's significant words (those not in SMALL_WORDS) capitalised for Title Case.
+TITLE_CASE_SHARE = 0.75
+# A line not in Title Case is a heading only as a short question, or a short label ending with
+# a colon (shorter still when a list follows it: a longer one introduces the list).
+QUESTION_MAX_WORDS = 10
+LABEL_MAX_WORDS = 6
+PHRASE_MAX_WORDS = 7
+LIST_LABEL_MAX_WORDS = 5
+# The banner: at most these many lines above the export's first gap of two or more blank lines.
+BANNER_MAX_LINES = 3
+# Words a sentence starts with, or has, and a label ("What to bring:") does not.
+_SENTENCE_OPENERS = frozenset(
+    {"here", "there", "these", "those", "this", "that", "some", "many", "most", "so", "if"}
+    | {"when", "while", "because", "since", "as", "once", "remember", "please", "let", "we"}
+    | {"you", "they", "i", "it", "he", "she", "below", "following", "then", "also", "and"}
+)
+_SENTENCE_VERBS = frozenset(
+    {"is", "are", "was", "were", "be", "been", "include", "includes", "included", "can"}
+    | {"could", "will", "would", "should", "must", "may", "might", "has", "have", "had", "do"}
+    | {"does", "did", "need", "needs", "means", "let's", "lets", "here's", "there's", "it's"}
+    | {"that's", "we're", "you're", "they're", "we've", "you've", "we'll", "you'll", "don't"}
+    | {"doesn't", "isn't", "aren't", "can't", "won't"}
+)
+_PHONE = re.compile(r"(?:\(\d{3}\)|(?<!\d)\d{3})[\s.\-–]*\d{3}[\s.\-–]*\d{4}(?!\d)")
+_ADDRESS = re.compile(
+    r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.\w|\b[\w-]+\.(?:com|org|net|gov|edu|us|io)\b", re.I
+)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z“\"]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")
@@ -73,8 +112,10 @@ class ParsedArticle:
     author: str = ""
     reviewer: str = ""
     reviewed_on: date | None = None
-    categories: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    # None when the file names none (plain text, or no such front matter line): with --update,
+    # the article keeps what editors gave it in admin.
+    categories: list[str] | None = None
+    tags: list[str] | None = None
     publish_at: datetime | None = None
     seo_title: str = ""
     meta_description: str = ""
@@ -134,8 +175,8 @@ def parse_markdown(text: str) -> ParsedArticle:
         author=meta.get("author", ""),
         reviewer=meta.get("reviewer", ""),
         reviewed_on=_date(meta.get("reviewed_on", "")),
-        categories=_list(meta.get("categories", "")),
-        tags=_list(meta.get("tags", "")),
+        categories=_list(meta["categories"]) if "categories" in meta else None,
+        tags=_list(meta["tags"]) if "tags" in meta else None,
         publish_at=_datetime(meta.get("publish_at", "")),
         seo_title=meta.get("seo_title", ""),
         meta_description=meta.get("meta_description", ""),
@@ -196,16 +237,10 @@ def _datetime(value: str) -> datetime | None:
 
 def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> ParsedArticle:
     lines = [line.strip() for line in text.split("\n")]
-    lines = [line for line in lines if line not in banner_lines]
-    # The banner: sentences above the title. A title never ends with a full stop.
-    start = next(
-        (
-            number
-            for number, line in enumerate(lines)
-            if line and not _is_bullet(line) and _looks_like_a_title(line)
-        ),
-        None,
-    )
+    named = banner_lines - {""}
+    lines = [line for line in lines if line not in named]
+    bullets = _bullet_lines(lines)
+    start = _title_line(lines, bullets)
     if start is None:
         raise ArticleImportError("has no title (a first line that reads like a title)")
     title = lines[start]
@@ -223,14 +258,15 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
             blocks.append(("list", "\n".join(numbered)))
             numbered_items.clear()
 
-    for line in lines[start + 1 :]:
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
         if not line:
             end_lists()
             continue
-        if _is_bullet(line):
+        if number in bullets:
             if numbered_items:
                 end_lists()
-            list_items.append(line.lstrip("".join(BULLETS)).strip())
+            list_items.append(line.lstrip("".join(BULLETS) + EN_DASH).strip())
             continue
         if _NUMBERED.match(line):
             if list_items:
@@ -238,7 +274,7 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
             numbered_items.append(_NUMBERED.sub("", line))
             continue
         end_lists()
-        if _looks_like_a_heading(line):
+        if _looks_like_a_heading(line, introduces_a_list=_list_follows(lines, bullets, number)):
             level = "###" if line.endswith(":") and seen_heading else "##"
             blocks.append((level, f"{level} {_escaped(line.rstrip(':').strip())}"))
             seen_heading = True
@@ -254,6 +290,41 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
         summary=_summary(_unescaped(paragraphs[0])) if paragraphs else "",
         left_out=[line for line in lines[:start] if line],
     )
+
+
+def _title_line(lines: list[str], bullets: set[int]) -> int | None:
+    """The title's line: the first that could be one after the banner. The export puts the
+    banner above a gap of two or more blank lines, and the title right under it: when the file
+    starts so, the lines above the gap are the banner, whatever they read like. Otherwise the
+    banner is the sentences above the first line that could be a title."""
+
+    def could_be_title(number: int) -> bool:
+        line = lines[number]
+        return bool(line) and number not in bullets and _looks_like_a_title(line)
+
+    after_banner = _after_banner_gap(lines)
+    if after_banner is not None:
+        first = next((n for n in range(after_banner, len(lines)) if lines[n]), None)
+        if first is not None and could_be_title(first):
+            return first
+    return next((n for n in range(len(lines)) if could_be_title(n)), None)
+
+
+def _after_banner_gap(lines: list[str]) -> int | None:
+    """The line after the first gap of two or more blank lines, when only a banner's few lines
+    (BANNER_MAX_LINES at most) are above it; None when there is no such gap."""
+    above, number = 0, 0
+    while number < len(lines):
+        if lines[number]:
+            above, number = above + 1, number + 1
+            continue
+        gap_end = number
+        while gap_end < len(lines) and not lines[gap_end]:
+            gap_end += 1
+        if above and gap_end - number >= 2:
+            return gap_end if above <= BANNER_MAX_LINES else None
+        number = gap_end
+    return None
 
 
 def _stray_headings_as_paragraphs(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -275,33 +346,86 @@ def _is_bullet(line: str) -> bool:
     return line.startswith(BULLETS) and len(line) > 1 and line[1] in " \t"
 
 
+def _starts_with_en_dash(line: str) -> bool:
+    return line.startswith(EN_DASH) and len(line) > 2 and line[1] in " \t"
+
+
+def _bullet_lines(lines: list[str]) -> set[int]:
+    """The numbers of the lines that are list items: those starting with a bullet, and those
+    starting with an en dash next to another such line (alone, "– Jordan, alumni" names who
+    said the quotation above it)."""
+    bullets = {number for number, line in enumerate(lines) if _is_bullet(line)}
+    dashed = {number for number, line in enumerate(lines) if _starts_with_en_dash(line)}
+    return bullets | {number for number in dashed if {number - 1, number + 1} & (bullets | dashed)}
+
+
+def _list_follows(lines: list[str], bullets: set[int], number: int) -> bool:
+    """Whether the next line with words after this one is a list item."""
+    following = next((n for n in range(number + 1, len(lines)) if lines[n]), None)
+    return following is not None and (
+        following in bullets or bool(_NUMBERED.match(lines[following]))
+    )
+
+
 def _words(line: str) -> list[str]:
     return re.findall(r"[A-Za-z][\w’'-]*", line)
 
 
+def _is_contact_line(line: str) -> bool:
+    """A phone number, a web address or an email address: a call to action, the banner's or
+    the text's, never a title or a heading."""
+    return bool(_PHONE.search(line) or _ADDRESS.search(line))
+
+
 def _looks_like_a_title(line: str) -> bool:
-    """Short, without a full stop at the end or a sentence break inside."""
+    """Short, without a full stop at the end or a sentence break inside, not a call to action
+    with a phone number or an address, and not a quotation's attribution (– Name)."""
     return (
         len(line) <= max(TITLE_LENGTH, HEADING_MAX_CHARACTERS)
         and not line.endswith((".", ",", ";", "!"))
+        and not line.startswith(_DASHES)
         and not _SENTENCE_BREAK.search(line)
         and 0 < len(_words(line)) <= 20
+        and not _is_contact_line(line)
     )
 
 
-def _looks_like_a_heading(line: str) -> bool:
-    """A title-like line: short, no full stop, and in title case, a question, or without the
-    commas of a sentence ("So, without further ado, let's begin:" is a sentence)."""
-    words = _words(line)
-    if not _looks_like_a_title(line):
-        return False
+def _in_title_case(words: list[str]) -> bool:
     significant = [word for word in words if word.lower() not in SMALL_WORDS]
     capitalised = sum(word[0].isupper() for word in significant)
-    if bool(significant) and capitalised / len(significant) >= 0.6:
-        return True  # in title case: a heading, however long a title may be
-    if len(line) > HEADING_MAX_CHARACTERS or len(words) > HEADING_MAX_WORDS:
+    return bool(significant) and capitalised / len(significant) >= TITLE_CASE_SHARE
+
+
+def _reads_like_a_sentence(words: list[str]) -> bool:
+    """Starts as a sentence does ("Here are…", "Some of…", "We…") or has the verb of one ("…
+    include", "…is…", "…can…")."""
+    lowered = [word.lower().replace("’", "'") for word in words]
+    return bool(lowered) and (
+        lowered[0] in _SENTENCE_OPENERS or any(word in _SENTENCE_VERBS for word in lowered)
+    )
+
+
+def _looks_like_a_heading(line: str, introduces_a_list: bool = False) -> bool:
+    """A title-like line (short, no full stop, no phone number) in Title Case, however long a
+    title may be; or, not in Title Case, a short question, a short label ending with a colon
+    ("What to bring:"), or a short phrase ("Insurance and payment options"). A line that reads
+    like a sentence ("Some of the benefits include:", "Remember that recovery takes time") is a
+    paragraph, and so is a longer line ending with a colon that introduces a list ("Here are
+    five signs to watch for:")."""
+    if not _looks_like_a_title(line):
         return False
-    return line.endswith("?") or "," not in line
+    words = _words(line)
+    if _in_title_case(words):
+        return True
+    if len(line) > HEADING_MAX_CHARACTERS:
+        return False
+    if line.endswith("?"):
+        return len(words) <= QUESTION_MAX_WORDS
+    if line.endswith(":"):
+        longest = LIST_LABEL_MAX_WORDS if introduces_a_list else LABEL_MAX_WORDS
+        return len(words) <= longest and not _reads_like_a_sentence(words)
+    # A short phrase in sentence case ("Insurance and payment options"), not a sentence.
+    return len(words) <= PHRASE_MAX_WORDS and not _reads_like_a_sentence(words)
 
 
 def _escaped(text: str) -> str:
@@ -381,19 +505,25 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
             existing.publish_at if existing and existing.publish_at else timezone.now()
         )
     old_path = _old_path(redirect_from or parsed.redirect_from)
+    categories = _categories(parsed.categories or [])
+    tags = _tags(parsed.tags or [])
+    # An article's topics become exactly those the file names: with --update, those it no longer
+    # names go. A file that names none leaves them as they are.
+    same_categories = parsed.categories is None or _same(
+        existing.categories.all() if existing else [], categories
+    )
+    same_tags = parsed.tags is None or _same(existing.tags.all() if existing else [], tags)
     if existing is None:
         article, outcome = Article(slug=slug, **fields), "imported"
-    elif _unchanged(existing, fields):
+    elif _unchanged(existing, fields) and same_categories and same_tags:
         article, outcome = existing, "unchanged"
     else:
         article, outcome = existing, "updated"
         for name, value in fields.items():
             setattr(article, name, value)
     _check_article(article)
-    categories = _categories(parsed.categories)
-    tags = _tags(parsed.tags)
     if options.dry_run:
-        return "imported" if existing is None else "updated"
+        return outcome
     try:
         with transaction.atomic():
             if outcome != "unchanged":
@@ -401,10 +531,11 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
             for topic in (*categories, *tags):
                 if topic.pk is None:
                     topic.save()
-            if categories:
-                article.categories.add(*categories)
-            if tags:
-                article.tags.add(*tags)
+            # Set only when they differ: setting tags records a revision even when none change.
+            if not same_categories:
+                article.categories.set(categories)
+            if not same_tags:
+                article.tags.set(tags)
             if old_path and old_path != article.get_absolute_url():
                 OldAddress.objects.update_or_create(path=old_path, defaults={"article": article})
     except (DataError, IntegrityError) as error:  # what the checks above cannot foresee
@@ -425,6 +556,11 @@ def _slug(parsed: ParsedArticle) -> str:
 
 def _unchanged(article: Article, fields: dict) -> bool:
     return all(getattr(article, name) == value for name, value in fields.items())
+
+
+def _same(current, topics: list[Category] | list[Tag]) -> bool:
+    """Whether an article's categories (or tags) are these: a new one (unsaved) never is."""
+    return {topic.pk for topic in topics} == {topic.pk for topic in current}
 
 
 def _person(slug_or_name: str, role: str) -> Person | None:

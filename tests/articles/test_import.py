@@ -13,7 +13,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Category, OldAddress, State
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, CategoryFactory
 from tests.center.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ TEXT = SAMPLES / "evening-groups.txt"
 FRONT_MATTER = SAMPLES / "family-visits.md"
 PLAIN_MARKDOWN = SAMPLES / "first-week.md"
 NO_TITLE = SAMPLES / "only-sentences.txt"
+PEER_GROUPS = SAMPLES / "peer-groups.txt"
 OTHER_SCRIPTS = SAMPLES / "other-scripts.md"
 
 
@@ -108,6 +109,20 @@ def test_importing_again_changes_nothing():
     after = {article.slug: (article.updated_at, article.body) for article in Article.objects.all()}
     assert after == before
     assert Article.history.count() == revisions
+
+
+def test_update_leaves_the_topics_given_in_admin_when_the_file_names_none(tmp_path):
+    import_articles(TEXT, "--author", "jonah-whitcombe")
+    article = Article.objects.get()
+    article.categories.set([CategoryFactory(name="Programs")])
+    article.tags.set(["evenings"])
+    path = markdown_file(tmp_path, "topics.md", f"title: {article.title}\nslug: {article.slug}")
+
+    for source in (TEXT, path):
+        status, _, _ = import_articles(source, "--author", "jonah-whitcombe", "--update")
+        assert status == 0
+        assert [c.name for c in article.categories.all()] == ["Programs"]
+        assert list(article.tags.names()) == ["evenings"]
 
 
 def test_an_article_with_the_same_address_is_overwritten_only_with_update():
@@ -425,3 +440,159 @@ def test_numbered_lines_tight_bullets_and_stray_headings(tmp_path):
     assert "<p>-5 degrees is cold for the walk, so bring a coat.</p>" in html
     assert "<p>Related Programs</p>" in html  # nothing under it: a stray line, not a heading
     assert "On the Evening Itself</h2>" in html and "Before You Come</h2>" in html
+
+
+# --- Plain text: what is a heading, a list, the banner --------------------------------------------
+
+
+def imported(path: Path) -> Article:
+    status, _, err = import_articles(path, "--author", "jonah-whitcombe")
+    assert status == 0, err
+    return Article.objects.get()
+
+
+def test_sentences_that_introduce_a_list_or_read_like_sentences_are_paragraphs():
+    body = imported(PEER_GROUPS).body
+
+    for sentence in (
+        "Some of the benefits include:",
+        "Here are five signs to watch for:",
+        "Peer support is crucial during recovery for many reasons:",
+        "Remember that recovery takes time",
+        "We are here for you",
+    ):
+        assert f"\n\n{sentence}\n\n" in body, sentence
+    # Headings still are: Title Case, a short question, a short label before a list.
+    assert [line for line in body.splitlines() if line.startswith("#")] == [
+        "## What Peer Groups Offer",
+        "## Is a peer group enough on its own?",
+        "### Questions for your counselor",
+    ]
+
+
+def test_a_short_phrase_in_sentence_case_is_a_heading(tmp_path):
+    path = tmp_path / "costs.txt"
+    path.write_text(
+        "Paying for treatment\n\n"
+        "Most plans cover part of an intensive outpatient program.\n\n"
+        "Insurance and payment options\n\n"
+        "The admissions team checks your benefits before your first day.\n",
+        encoding="utf-8",
+    )
+
+    body = imported(path).body
+
+    assert "\n## Insurance and payment options\n" in body
+
+
+def test_a_line_with_a_phone_number_is_never_a_heading():
+    html = imported(PEER_GROUPS).body_html
+
+    assert "<p>Contact us: (617) 555-0143</p>" in html
+    assert "<p>Call (617) 555-0143 now</p>" in html
+    assert "<p>Call Us Today: (617) 555-0143</p>" in html  # in Title Case, still no heading
+    assert "555-0143</h" not in html
+
+
+def test_the_banner_above_the_export_s_gap_is_left_out_even_without_a_full_stop():
+    status, out, _ = import_articles(PEER_GROUPS, "--author", "jonah-whitcombe")
+
+    assert status == 0
+    article = Article.objects.get()
+    assert article.title == "Finding Your Footing in a Peer Recovery Group"
+    assert "'Open every day of the year, including holidays'" in out
+    assert "'Call 24/7: (617) 555-0143'" in out
+    assert "Open every day" not in article.body and "Call 24/7" not in article.body
+
+
+def test_a_phone_or_web_address_line_is_never_the_title_and_a_gap_after_the_title_is_no_banner(
+    tmp_path,
+):
+    phone = tmp_path / "phone-banner.txt"
+    phone.write_text(
+        "Call 24/7: (617) 555-0143\n\nSleep in Early Recovery\n\n"
+        "Sleep often takes weeks to settle after detox.\n"
+    )
+    address = tmp_path / "address-banner.txt"
+    address.write_text(
+        "Book online at www.example.org/assessments\n\nMoving Your Body in Recovery\n\n"
+        "Gentle exercise helps many people with low mood.\n"
+    )
+    gap_after_title = tmp_path / "gap-after-title.txt"
+    gap_after_title.write_text(
+        "Writing a Relapse Prevention Plan\n\n\nA plan names your triggers and who to call.\n\n"
+        "Naming Your Triggers\n\nStart with the places and people linked to using.\n"
+    )
+
+    status, out, _ = import_articles(phone, address, gap_after_title, "--author", "jonah-whitcombe")
+
+    assert status == 0
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Moving Your Body in Recovery",
+        "Sleep in Early Recovery",
+        "Writing a Relapse Prevention Plan",
+    ]
+    assert "'Call 24/7: (617) 555-0143'" in out
+    assert "'Book online at www.example.org/assessments'" in out
+    assert "above the title 'Writing a Relapse Prevention Plan'" not in out
+
+
+def test_a_named_banner_line_is_still_left_out_wherever_it_is(tmp_path):
+    path = tmp_path / "named.txt"
+    path.write_text(
+        "Sleep in Early Recovery\n\nSleep often takes weeks to settle.\n\n"
+        "Now welcoming new clients\n\nRest is part of treatment.\n"
+    )
+
+    import_articles(path, "--author", "jonah-whitcombe", "--banner", "Now welcoming new clients")
+
+    assert "welcoming" not in Article.objects.get().body
+
+
+def test_en_dash_lines_make_a_list_only_in_a_run_and_one_alone_is_an_attribution():
+    html = imported(PEER_GROUPS).body_html
+
+    assert "<li>Members notice progress that is easy to miss in yourself</li>" in html
+    assert "<li>Group leaders link people with counseling when more help is needed</li>" in html
+    assert "<p>– Jordan, alumni</p>" in html
+    assert "<li>Jordan" not in html and "Jordan, alumni</h" not in html
+
+
+def test_indented_bullets_and_middle_dots_make_one_list():
+    html = imported(PEER_GROUPS).body_html
+
+    assert (
+        "<ul>\n<li>Hearing how others got through the same cravings and setbacks</li>\n"
+        "<li>Practising honest conversation where nobody keeps score</li>\n"
+        "<li>Leaving each meeting with one small goal for the week</li>\n</ul>"
+    ) in html
+    assert html.count("<li>") == 12 and html.count("<ul>") == 4
+    assert "<li>Going along with advice that does not fit your plan</li>" in html
+
+
+def test_update_makes_the_categories_and_tags_exactly_the_file_s(tmp_path):
+    path = markdown_file(
+        tmp_path,
+        "topics.md",
+        "title: Sleep in early recovery\ncategories: Family, Recovery\ntags: sleep, detox",
+    )
+    import_articles(path, "--author", "ana-lindqvist")
+
+    markdown_file(
+        tmp_path,
+        "topics.md",
+        "title: Sleep in early recovery\ncategories: Recovery, Wellness\ntags:",
+    )
+    status, out, _ = import_articles(path, "--author", "ana-lindqvist", "--update")
+
+    assert status == 0 and "1 updated" in out  # only the topics changed
+    article = Article.objects.get()
+    assert sorted(c.name for c in article.categories.all()) == ["Recovery", "Wellness"]
+    assert not article.tags.exists()
+
+    revisions = Article.history.count()
+    _, dry, _ = import_articles(path, "--author", "ana-lindqvist", "--update", "--dry-run")
+    _, again, _ = import_articles(path, "--author", "ana-lindqvist", "--update")
+    assert "Dry run, nothing saved: 1 unchanged" in dry
+    assert "1 unchanged" in again
+    assert Article.history.count() == revisions

@@ -18,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, help="files, or folders of them")
         parser.add_argument("--publish", action="store_true", help="publish what is imported")
         parser.add_argument(
-            "--update", action="store_true", help="overwrite articles with the same address"
+            "--update",
+            action="store_true",
+            help="overwrite articles with the same address (categories and tags become exactly "
+            "those the file names; a file naming none leaves them as they are)",
         )
         parser.add_argument(
             "--author", default="", help="a person's slug or name, for files that name none"
@@ -39,7 +42,9 @@ class Command(BaseCommand):
             "--banner",
             action="append",
             default=[],
-            help="a site-wide line to leave out of .txt files (repeat for several)",
+            help="a site-wide line to leave out of .txt files, wherever it is (repeat for "
+            "several); the lines above the export's first gap of two or more blank lines are "
+            "left out without it",
         )
         parser.add_argument("--dry-run", action="store_true", help="check the files, save nothing")
 
