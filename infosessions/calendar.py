@@ -3,7 +3,9 @@ opened, the reminders and each update, and (to remove it) when the place is give
 session called off.
 
 One event per registration: its UID the same across every message about that place, SEQUENCE
-the session's (bumped by each change), times in the center's time zone with its VTIMEZONE, and
+the session's (bumped by each change, and by calling it off; one more than the session's when
+the place alone is given up, as a change of status is a significant revision that calendars may
+ignore at an unchanged SEQUENCE), times in the center's time zone with its VTIMEZONE, and
 the center as organizer and the registrant as attendee, so that mail programs offer to add it and
 apply updates and cancellations to the event already in the calendar. Its title names the center,
 not the program: a calendar, like a lock screen, may be seen by others; the program is in the
@@ -32,11 +34,16 @@ def event_uid(session: InfoSession, registration: Registration) -> str:
 
 def invitation(session: InfoSession, registration: Registration, *, cancelled: bool = False) -> str:
     """The place as an iCalendar file; `cancelled` to remove it from their calendar."""
+    sequence = session.sequence
+    if cancelled and session.cancelled_at is None:
+        # The place given up, the session going on: no change bumped the session's SEQUENCE,
+        # so one more than the last invitation they were sent (the session's).
+        sequence += 1
     center = current_center()
     center_time = ZoneInfo(settings.TIME_ZONE)
     event = Event()
     event.add("uid", event_uid(session, registration))
-    event.add("sequence", session.sequence)
+    event.add("sequence", sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at.astimezone(center_time))
     event.add("dtend", session.ends_at.astimezone(center_time))

@@ -106,11 +106,7 @@ def register(
     """A seat if one is left, else a place on the waiting list; the lead in admissions; the
     confirmation (or waiting-list) e-mail once committed. Sent twice from the same form (a double
     click), the same registration is returned."""
-    program = (
-        InfoSession.objects.filter(pk=session_id).values_list("program__slug", flat=True).first()
-    )
-    request = intake_request(details, program=program or "")
-    intake_id = intake.intake_id_for(request, form_nonce)
+    request, intake_id = _intake_for(session_id, details, form_nonce)
     with transaction.atomic():
         session = (
             InfoSession.objects.select_for_update(of=("self",))
@@ -154,6 +150,37 @@ def register(
         "Registration #%s for session #%s (%s)", registration.pk, session.pk, registration.status
     )
     return registration
+
+
+def registration_sent_before(
+    session_id: int, details: RegistrationDetails, *, form_nonce: str | None
+) -> Registration | None:
+    """The same form sent again (a double click, a page sent again): the place its first sending
+    took, or NotRegisteredError as it was answered (kept for the desk). None for a form not
+    received yet (or whose place was given up since: it is taken again, as new).
+
+    For the view to ask before screening the request, so that sending it again does not count
+    against the visitor's limit (as the consultation form does)."""
+    _, intake_id = _intake_for(session_id, details, form_nonce)
+    lead = intake.lead_already_received(intake_id)
+    if lead is None:
+        return None
+    if same := Registration.objects.active().filter(session_id=session_id, lead=lead).first():
+        return same
+    if not lead.in_pipeline:
+        raise NotRegisteredError(held=bool(lead.held_reason))
+    return None
+
+
+def _intake_for(
+    session_id: int, details: RegistrationDetails, form_nonce: str | None
+) -> tuple[intake.ConsultationRequest, str]:
+    """The registration as the intake takes it, and its intake id (the same when sent again)."""
+    program = (
+        InfoSession.objects.filter(pk=session_id).values_list("program__slug", flat=True).first()
+    )
+    request = intake_request(details, program=program or "")
+    return request, intake.intake_id_for(request, form_nonce)
 
 
 def give_a_place(session_id: int, lead_id: int, *, by) -> Registration:
@@ -265,7 +292,7 @@ def cancel_registration(registration_id: int) -> Registration:
             triage.log_info_session(
                 registration.lead, by=None, note=f"Gave up their place: {session}"
             )
-        _tell(registration, Purpose.REGISTRATION_CANCELLED)
+        _tell(registration, Purpose.REGISTRATION_CANCELLED, held_a_seat=had_a_seat)
         if had_a_seat:
             fill_free_seats(session)
     return registration
@@ -303,12 +330,11 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
             # Made with the old time, place or link, and not sent yet: never sent. Someone who
             # had not heard of their place yet gets that message, as the session is now;
             # everyone else an update. Reminders are made again for the new time.
-            unsent = _pending_purposes(registrations)
-            _give_up_pending_messages(registrations)
+            unsent = _pending_purposes(_give_up_pending_messages(registrations))
             for registration in registrations:
                 _tell(
                     registration,
-                    _what_to_tell_after_a_change(unsent.get(registration.lead_id, set())),
+                    _what_to_tell_after_a_change(unsent.get(registration.pk, set())),
                     key_suffix=str(session.sequence),
                 )
         if "capacity" in changed or "published" in changed:
@@ -317,8 +343,8 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
 
 def cancel_session(session_id: int) -> int:
     """Call the session off: it leaves the site, and everyone registered or waiting is told
-    (their calendars remove it). Returns how many are told. Idempotent; a session that has
-    started is held, not called off."""
+    (the calendars of those with a seat remove it). Returns how many are told. Idempotent; a
+    session that has started is held, not called off."""
     with transaction.atomic():
         session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session_id)
         if session.cancelled_at is not None or session.starts_at <= timezone.now():
@@ -516,30 +542,59 @@ def _what_to_tell_after_a_change(unsent_purposes: set[str]) -> str:
     return next((p for p in _FIRST_WORD if p in unsent_purposes), Purpose.SESSION_UPDATE)
 
 
-def _pending_messages(registrations):
-    """Their messages about a place not sent yet. (A registration's messages are those of its
-    lead, made for it alone by the intake.)"""
-    lead_ids = [registration.lead_id for registration in registrations if registration.lead_id]
-    return Dispatch.objects.filter(lead_id__in=lead_ids, purpose__in=_ABOUT_A_PLACE).pending()
+def _pending_messages(registrations) -> dict[int, dict[int, str]]:
+    """registration id → its messages about a place not sent yet (dispatch id → purpose).
 
-
-def _pending_purposes(registrations) -> dict[int, set[str]]:
-    """lead id → the purposes of its messages about a place not sent yet."""
-    pending: dict[int, set[str]] = {}
-    for lead_id, purpose in _pending_messages(registrations).values_list("lead_id", "purpose"):
-        pending.setdefault(lead_id, set()).add(purpose)
+    Found by the dispatch's key (see _key), not by its lead: one lead may hold places at
+    several sessions (staff give each), and what happens to one place is no news about another.
+    """
+    emails = {registration.email for registration in registrations}
+    ids = {registration.pk for registration in registrations}
+    if not ids:
+        return {}
+    made = Dispatch.objects.pending().filter(purpose__in=_ABOUT_A_PLACE, recipient__in=emails)
+    pending: dict[int, dict[int, str]] = {}
+    for dispatch_id, key, purpose in made.values_list("pk", "key", "purpose"):
+        registration_id = _registration_in_key(key, purpose)
+        if registration_id in ids:
+            pending.setdefault(registration_id, {})[dispatch_id] = purpose
     return pending
 
 
-def _give_up_pending_messages(registrations) -> int:
-    """Not yet sent, and no longer true: never sent."""
-    return _pending_messages(registrations).update(
-        given_up_at=timezone.now(), claimed_until=None, last_error="no longer true"
-    )
+def _registration_in_key(key: str, purpose: str) -> int | None:
+    """The registration a key made by _key names: <purpose>:<registration id>[:<suffix>]."""
+    head, _, rest = key.partition(":")
+    registration_id = rest.split(":", 1)[0]
+    if head != purpose or not registration_id.isdigit():
+        return None
+    return int(registration_id)
+
+
+def _pending_purposes(pending: dict[int, dict[int, str]]) -> dict[int, set[str]]:
+    """registration id → the purposes of its messages about a place not sent yet."""
+    return {registration_id: set(made.values()) for registration_id, made in pending.items()}
+
+
+def _give_up_pending_messages(registrations) -> dict[int, dict[int, str]]:
+    """Not yet sent, and no longer true: never sent. Returns what was pending (as
+    _pending_messages)."""
+    pending = _pending_messages(registrations)
+    dispatch_ids = [dispatch_id for made in pending.values() for dispatch_id in made]
+    if dispatch_ids:
+        # Only those still pending: one sent meanwhile stays sent.
+        Dispatch.objects.pending().filter(pk__in=dispatch_ids).update(
+            given_up_at=timezone.now(), claimed_until=None, last_error="no longer true"
+        )
+    return pending
 
 
 def _tell(
-    registration: Registration, purpose: str, *, key_suffix: str = "", which: str = ""
+    registration: Registration,
+    purpose: str,
+    *,
+    key_suffix: str = "",
+    which: str = "",
+    held_a_seat: bool | None = None,
 ) -> None:
     """Make the message (once for its key) and deliver it once the transaction commits."""
     from admissions.tasks import deliver_dispatch
@@ -552,21 +607,42 @@ def _tell(
         lead_id=registration.lead_id,
         # Of no use once the session has started (a reminder retried for hours, say).
         send_by=registration.session.starts_at,
-        render=partial(render_registrant_message, registration, purpose, which=which),
+        render=partial(
+            render_registrant_message,
+            registration,
+            purpose,
+            which=which,
+            held_a_seat=held_a_seat,
+        ),
     )
     transaction.on_commit(partial(publish_quickly, deliver_dispatch, dispatch.pk), robust=True)
 
 
 def render_registrant_message(
-    registration: Registration, purpose: str, *, which: str = ""
+    registration: Registration, purpose: str, *, which: str = "", held_a_seat: bool | None = None
 ) -> tuple[str, str, str]:
     """(subject, body, invitation). The subject names no treatment: the mailbox, or the lock
     screen it shows on, may not be theirs alone. The meeting link and the invitation go only to
-    someone with a seat (the invitation to remove it, to anyone who had one)."""
+    someone with a seat; the invitation that removes it, only to someone who held one (who was
+    sent an invitation): someone who only waited has nothing in their calendar to remove.
+
+    `held_a_seat`: whether the registration held a seat before this message (a place given up
+    is cancelled by then); by default, whether it holds one now."""
     session = registration.session
+    if held_a_seat is None:
+        held_a_seat = registration.status == Status.REGISTERED
     has_seat = registration.status == Status.REGISTERED and purpose not in _CANCELLING
+    if purpose in _CANCELLING:
+        calendar = invitation(session, registration, cancelled=True) if held_a_seat else ""
+    elif has_seat:
+        calendar = invitation(session, registration)
+    else:
+        calendar = ""  # on the waiting list: nothing in their calendar yet
     context = {
         "has_seat": has_seat,
+        "place_given_up": purpose in _CANCELLING,
+        # The body speaks of the attached invitation only when there is one.
+        "invitation_attached": bool(calendar),
         "center": current_center(),
         "registration": registration,
         "session": session,
@@ -581,10 +657,4 @@ def render_registrant_message(
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
         body = render_to_string(f"infosessions/email/{purpose}.txt", context)
-    if purpose in _CANCELLING:
-        calendar = invitation(session, registration, cancelled=True)
-    elif has_seat:
-        calendar = invitation(session, registration)
-    else:
-        calendar = ""  # on the waiting list: nothing in their calendar yet
     return subject, body, calendar

@@ -157,11 +157,16 @@ def _register(request, session):
         # Too fast for a person, expired or forged: nothing stored; a person sends it again.
         logger.info("Registration form: token %s; nothing stored", token_check.value)
         return _page(request, session, _with_new_token(request, session), problem="resend")
+    details = form.registration_details()
     try:
+        # A double click or a page sent again: answered as the first was, and, asked before the
+        # screening, not counted again against the visitor's limit.
+        if earlier := services.registration_sent_before(session.pk, details, form_nonce=nonce):
+            return _registered(session.pk, earlier.status)
         how = screening.screen(request, flood_engaged=flood.engaged(), form_nonce=nonce)
         registration = services.register(
             session.pk,
-            form.registration_details(),
+            details,
             attribution=attribution_from_request(request),
             form_nonce=nonce,
             screening=how,
@@ -274,10 +279,10 @@ def cancel(request, token):
         and not called_off
         and registration.status != Status.CANCELLED
     ):
-        registration = services.cancel_registration(registration.pk)
-        return render(
-            request, "infosessions/cancel.html", {"session": session, "cancelled_now": True}
-        )
+        freed_a_seat = registration.status == Status.REGISTERED
+        services.cancel_registration(registration.pk)
+        context = {"session": session, "cancelled_now": True, "freed_a_seat": freed_a_seat}
+        return render(request, "infosessions/cancel.html", context)
     context = {
         "session": session,
         "registration": registration,

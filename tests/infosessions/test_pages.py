@@ -96,7 +96,12 @@ def test_a_session_disappears_by_itself_once_it_has_started():
 def test_the_meeting_link_is_never_on_a_public_page():
     session = VirtualSessionFactory(program=ProgramFactory(slug="evening-iop"))
 
-    for path in ("/info-sessions/", session.get_absolute_url(), "/programs/evening-iop/"):
+    for path in (
+        "/info-sessions/",
+        "/info-sessions/next/",
+        session.get_absolute_url(),
+        "/programs/evening-iop/",
+    ):
         assert "meet.example.org" not in html_of(path), path
 
 
@@ -363,6 +368,42 @@ def test_the_invitation_parses_back_with_the_center_s_time_zone_and_a_stable_uid
     assert cancelled.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
     assert cancelled.walk("VEVENT")[0]["UID"] == event["UID"]
     assert "meet.example.org" not in cancelled.to_ical().decode()
+
+
+def test_giving_a_place_up_outranks_every_invitation_the_person_was_sent(
+    django_capture_on_commit_callbacks,
+):
+    # A change of status is a significant revision (RFC 5545): a CANCEL with the SEQUENCE of the
+    # last invitation may be ignored by their calendar, leaving the event in it.
+    session = VirtualSessionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(
+            session.pk,
+            services.RegistrationDetails(
+                first_name="Robin",
+                last_name="Avery",
+                email="robin@example.org",
+                phone=None,
+                consent_given=True,
+            ),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"meeting_url"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(registration.pk)
+
+    sent = [
+        Calendar.from_ical(message.attachments[0][1])
+        for message in mail.outbox
+        if message.to == ["robin@example.org"]
+    ]
+    methods = [calendar["METHOD"] for calendar in sent]
+    events = [calendar.walk("VEVENT")[0] for calendar in sent]
+    assert methods == ["REQUEST", "REQUEST", "CANCEL"]  # confirmed, updated, given up
+    assert len({event["UID"] for event in events}) == 1
+    invited, updated, given_up = (event["SEQUENCE"] for event in events)
+    assert invited < updated < given_up
+    assert events[-1]["STATUS"] == "CANCELLED"
 
 
 def test_a_place_taken_again_after_giving_it_up_is_a_new_calendar_event():

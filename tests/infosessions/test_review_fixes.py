@@ -1,23 +1,30 @@
 """What must never happen to a registrant: a reminder or confirmation for a place given up or a
 session called off, a reminder after the session started, the meeting link or an invitation
-while only waiting, mail to an address anyone typed without a check, and a request lost when the
-database is unreachable."""
+while only waiting (or a calendar update or cancellation for a seat they never held), mail to an
+address anyone typed without a check, a double click counted twice against the visitor's limit,
+and a request lost when the database is unreachable."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from icalendar import Calendar
 
 from admissions import spool
-from admissions.models import Dispatch, HoldReason, Lead, LeadKind, Purpose
+from admissions.models import ActivityKind, Dispatch, HoldReason, Lead, LeadKind, Purpose
 from admissions.services import Screening, sweep_unfinished_follow_ups
 from infosessions import services
 from infosessions.models import Registration
 from tests.admissions.test_spool import database_unreachable
-from tests.infosessions.factories import InfoSessionFactory, VirtualSessionFactory
+from tests.infosessions.factories import (
+    InfoSessionFactory,
+    RegistrationFactory,
+    VirtualSessionFactory,
+)
 from tests.infosessions.test_pages import registration_form
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +210,153 @@ def test_a_session_called_off_leaves_the_list_at_once(django_capture_on_commit_c
 
     html = Client().get("/info-sessions/").content.decode()
     assert "Held as planned" in html and "Called off tonight" not in html
+
+
+# --- A calendar only for someone with a seat ---------------------------------------------------
+
+
+@pytest.fixture
+def holder_and_waiting(register):
+    """A full online session: one seat held, one person on its waiting list."""
+    session = VirtualSessionFactory(capacity=1)
+    holder = register(session, email="holder@example.org")
+    waiting = register(session, email="waiting@example.org")
+    mail.outbox.clear()
+    return session, holder, waiting
+
+
+def only_message_to(address: str):
+    (message,) = [m for m in mail.outbox if m.to == [address]]
+    return message
+
+
+def test_a_change_promises_a_calendar_update_only_to_someone_with_a_seat(
+    holder_and_waiting, django_capture_on_commit_callbacks
+):
+    session, _, _ = holder_and_waiting
+    session.meeting_url = "https://meet.example.org/new-room"
+    session.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"meeting_url"})
+
+    waiting = only_message_to("waiting@example.org")
+    assert waiting.subject.startswith("Changed")
+    assert "calendar" not in waiting.body and waiting.attachments == []
+    holder = only_message_to("holder@example.org")
+    assert "updates your calendar" in holder.body
+    assert Calendar.from_ical(holder.attachments[0][1])["METHOD"] == "REQUEST"
+
+
+def test_a_session_called_off_removes_it_only_from_the_calendars_of_those_who_had_a_seat(
+    holder_and_waiting, django_capture_on_commit_callbacks
+):
+    session, _, _ = holder_and_waiting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_session(session.pk)
+
+    waiting = only_message_to("waiting@example.org")
+    assert waiting.subject.startswith("Cancelled")
+    assert "calendar" not in waiting.body and waiting.attachments == []
+    holder = only_message_to("holder@example.org")
+    assert "removes it from your calendar" in holder.body
+    assert Calendar.from_ical(holder.attachments[0][1])["METHOD"] == "CANCEL"
+
+
+def test_leaving_the_waiting_list_sends_no_calendar_cancellation(
+    holder_and_waiting, django_capture_on_commit_callbacks
+):
+    _, _, waiting = holder_and_waiting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(waiting.pk)
+
+    given_up = only_message_to("waiting@example.org")
+    assert given_up.subject.endswith("is given up")
+    assert "calendar" not in given_up.body and given_up.attachments == []
+    assert mail.outbox == [given_up]  # and the seat holder hears nothing
+
+
+def test_a_place_given_up_online_is_not_told_a_link_comes_with_it(
+    holder_and_waiting, django_capture_on_commit_callbacks
+):
+    _, holder, waiting = holder_and_waiting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(holder.pk)
+        services.cancel_registration(waiting.pk)
+
+    for address in ("holder@example.org", "waiting@example.org"):
+        given_up = only_message_to(address).body
+        assert "Online." in given_up
+        assert "comes with your place" not in given_up and "meet." not in given_up
+
+
+def test_leaving_the_waiting_list_by_the_link_frees_no_seat_and_says_so(holder_and_waiting):
+    _, _, waiting = holder_and_waiting
+    path = urlsplit(services.cancel_link(waiting)).path
+
+    page = Client().post(path).content.decode()
+
+    assert "you are off the waiting list" in page
+    assert "someone on the waiting list can come instead" not in page
+
+
+# --- A double click -----------------------------------------------------------------------------
+
+
+def test_double_clicked_registrations_count_once_each_against_the_visitor_s_limit():
+    from admissions.screening import ADDRESS_LIMIT
+
+    visitor = Client()
+    sessions = InfoSessionFactory.create_batch(ADDRESS_LIMIT.limit)
+
+    for n, session in enumerate(sessions):
+        form = registration_form(email=f"person{n}@example.org")  # one showing of the form
+        sent = [visitor.post(session.get_absolute_url(), form) for _ in range(2)]
+        assert [response.status_code for response in sent] == [302, 302]
+
+    assert Registration.objects.count() == ADDRESS_LIMIT.limit
+    assert not Lead.objects.held_for_review().exists()
+
+
+def test_the_second_click_is_answered_as_the_first(django_capture_on_commit_callbacks):
+    session = InfoSessionFactory(capacity=1)
+    RegistrationFactory(session=session)  # the last seat is taken
+    form = registration_form()
+    answers = []
+
+    for _ in range(2):
+        visitor = Client()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = visitor.post(session.get_absolute_url(), form)
+        answers.append(visitor.get(response["Location"]).content.decode())
+
+    assert all("You are on the waiting list" in answer for answer in answers)
+    assert Registration.objects.filter(email="robin.avery@example.org").count() == 1
+    assert len([m for m in mail.outbox if m.to == ["robin.avery@example.org"]]) == 1
+
+
+def test_a_request_held_for_review_and_sent_again_is_screened_and_noted_once(monkeypatch):
+    screened = []
+
+    def screen(*args, **kwargs):
+        screened.append(1)
+        return Screening(held_reason=HoldReason.ADDRESS_LIMIT)
+
+    monkeypatch.setattr("admissions.screening.screen", screen)
+    session = InfoSessionFactory()
+    form = registration_form()
+    answers = []
+
+    for _ in range(2):
+        visitor = Client()
+        response = visitor.post(session.get_absolute_url(), form)
+        answers.append(visitor.get(response["Location"]).content.decode())
+
+    assert all("will contact you to confirm it" in answer for answer in answers)
+    assert len(screened) == 1
+    lead = Lead.objects.get()
+    assert lead.activities.filter(kind=ActivityKind.INFO_SESSION).count() == 1
+    assert not Registration.objects.exists()
