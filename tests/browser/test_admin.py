@@ -98,3 +98,31 @@ def test_marketing_writes_with_the_editor_s_buttons_and_previews_the_unsaved_art
     article.refresh_from_db()
     assert article.body.endswith("### Words already written")
     assert page_log.console_errors == []
+
+
+def test_the_staff_preview_of_a_scheduled_article_meets_wcag_on_a_phone_and_a_desktop(
+    page, page_log, settings
+):
+    from django.utils import timezone
+
+    from articles.models import Article
+    from tests.admissions.factories import MarketingFactory
+    from tests.browser.test_accessibility import VIEWPORTS
+
+    device = authenticator_for(
+        MarketingFactory(username="writer", password="correct-horse-battery")
+    )
+    scheduled = Article.objects.filter(status="published", publish_at__gt=timezone.now()).get()
+    page.goto(f"/{settings.ADMIN_URL}login/")
+    sign_in_with_two_factor(page, "writer", "correct-horse-battery", device)
+
+    for viewport in VIEWPORTS.values():
+        page.set_viewport_size(viewport)
+        response = page.goto(scheduled.get_absolute_url())
+
+        assert response.status == 200
+        expect(page.get_by_role("status")).to_contain_text("Preview.")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+        assert results.violations_count == 0, results.generate_report()
+    assert page_log.console_errors == []
+    assert page_log.requests_to_other_hosts() == []

@@ -6,7 +6,7 @@ visit began.
 
 import pytest
 
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, CategoryFactory
 from tests.infosessions.factories import InfoSessionFactory, RegistrationFactory
 from tests.programs.factories import ProgramFactory, ProgramFAQFactory
 
@@ -21,11 +21,15 @@ def no_page_cache(settings):
 
 # The home page also lists the newest articles.
 @pytest.mark.parametrize(("path", "queries"), [("/", 2), ("/programs/", 1)])
-@pytest.mark.parametrize("program_count", [1, 6])
-def test_list_pages_take_a_fixed_number_of_queries_however_many_programs(
-    client, django_assert_num_queries, path, queries, program_count
+@pytest.mark.parametrize(("program_count", "article_count"), [(1, 0), (6, 5)])
+def test_list_pages_take_a_fixed_number_of_queries_however_many_programs_and_articles(
+    client, django_assert_num_queries, path, queries, program_count, article_count
 ):
     ProgramFactory.create_batch(program_count)
+    for article in ArticleFactory.create_batch(article_count):
+        article.categories.add(CategoryFactory())
+        article.related_programs.add(ProgramFactory())
+        article.tags.add("recovery")
     client.get("/")
 
     with django_assert_num_queries(queries):
