@@ -95,6 +95,30 @@ def test_the_bench_names_each_page_that_misses_a_target(capsys, measured, miss):
     assert miss in capsys.readouterr().out
 
 
+def test_each_page_is_compared_with_the_floor_measured_around_it(capsys, monkeypatch):
+    """The machine slows to half speed during the run (other work on it): every page still runs
+    at 0.85 of the floor as measured at the same moment."""
+    calls = []
+
+    def run_wrk(wrk, url, *, seconds):
+        speed = 1.0 - 0.5 * len(calls) / 40  # falls steadily over the run's measures
+        calls.append(url)
+        rate = (1000 if url.endswith(":9/") else 850) * speed
+        return site.Measure(rate, p50_ms=1.0, p99_ms=5.0, errors=0)
+
+    monkeypatch.setattr(site, "_run_wrk", run_wrk)
+    targets = [f"/page-{n}/" for n in range(10)]
+
+    missed = site._measure_pages(
+        "wrk", "http://site", "http://floor:9/", targets, rounds=1, seconds=1, warm_up_seconds=0
+    )
+
+    assert missed == []
+    floors = [n for n, url in enumerate(calls) if url == "http://floor:9/"]
+    assert floors == [0, 4, 8, 12, 14]  # before, and after every FLOOR_EVERY targets
+    assert "0.85" in capsys.readouterr().out
+
+
 def test_the_bench_fails_on_a_heavy_or_uncompressed_page_but_not_on_the_sitemap(capsys):
     sizes = [
         ("/", 9_000, "br", 40_000, 25_000),
