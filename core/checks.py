@@ -43,8 +43,8 @@ FRESHNESS_BOUND_SECONDS = 30
 
 @register()
 def public_pages_are_fresh_within_the_bound(app_configs, **kwargs):
-    """A page kept here for PAGE_CACHE_SECONDS, then by a proxy for PUBLIC_PAGE_MAX_AGE (hits
-    carry their Age, so a browser after the proxy adds nothing)."""
+    """A page kept here for PAGE_CACHE_SECONDS, then by a proxy for PUBLIC_PAGE_MAX_AGE
+    (s-maxage; browsers keep no copy)."""
     longest = settings.PAGE_CACHE_SECONDS + settings.PUBLIC_PAGE_MAX_AGE
     if longest <= FRESHNESS_BOUND_SECONDS:
         return []

@@ -20,7 +20,7 @@ needs another page), and splices them between the compressed parts (core.gzip_sp
 How fresh: an edit to public content bumps a generation (`forget_public_pages`, on commit), which
 every process reads at least every GENERATION_CHECK_SECONDS, so the next view after that renders
 anew; anything that changes with time alone (a scheduled article) shows within
-PAGE_CACHE_SECONDS, plus PUBLIC_PAGE_MAX_AGE in a proxy or browser.
+PAGE_CACHE_SECONDS, plus PUBLIC_PAGE_MAX_AGE in a proxy or CDN (browsers keep no copy).
 """
 
 from __future__ import annotations
@@ -90,7 +90,11 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            # Kept by a proxy or CDN (s-maxage), not by browsers: staff who just edited the
+            # page see it as it is now, and a visitor's next view is one cache hit away anyway.
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_MAX_AGE
+            )
         return response
 
     # So that a check can find every public page (tests/bench/test_gates.py).
@@ -332,8 +336,8 @@ class CachedPage:
         encoding = _accepted_encoding(request)
         body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
         response = _response(request, self.status, self.headers, encoding, body)
-        # As any HTTP cache says of a stored response (RFC 9111): a browser, CDN or proxy that
-        # honours it keeps the page only for what is left of max-age, which holds the bound.
+        # As any HTTP cache says of a stored response (RFC 9111): a CDN or proxy that honours it
+        # keeps the page only for what is left of s-maxage.
         response["Age"] = str(max(0, int(time.time() - self.kept_at)))
         return response
 

@@ -427,7 +427,7 @@ ACKNOWLEDGMENT_FROM_EMAIL = ACKNOWLEDGMENT_FROM_EMAIL or DEFAULT_FROM_EMAIL
 # How long a public page is kept for anonymous visitors. Edits show at once (they bump a
 # generation); what changes with time alone (a scheduled article) within this, plus the next.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=20)
-# Cache-Control max-age of public pages, for a proxy or CDN in front and for browsers.
+# Cache-Control s-maxage of public pages, for a proxy or CDN in front (browsers get max-age=0).
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=10)
 
 # --- The center -------------------------------------------------------------------------------

@@ -51,7 +51,19 @@ def test_a_cached_page_keeps_its_security_headers_and_says_it_is_public(client):
     for header in ["Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"]:
         assert second[header] == first[header], header
     assert second["X-Content-Type-Options"] == "nosniff"
-    assert second["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    assert second["Cache-Control"] == f"public, max-age=0, s-maxage={settings.PUBLIC_PAGE_MAX_AGE}"
+
+
+def test_a_proxy_keeps_a_public_page_briefly_and_a_browser_keeps_no_copy(client):
+    """So that marketing, having just saved a page, sees it as it is now."""
+    client.get("/about/")
+
+    directives = dict(
+        part.strip().partition("=")[::2]
+        for part in client.get("/about/")["Cache-Control"].split(",")
+    )
+
+    assert directives == {"public": "", "max-age": "0", "s-maxage": "10"}
 
 
 @pytest.mark.parametrize(
@@ -222,7 +234,7 @@ def test_what_a_visitor_searched_for_is_not_readable_in_the_cache_s_keys(client,
 def test_the_search_form_alone_is_shared_like_any_public_page(client):
     client.get("/search/")
 
-    assert "max-age=0" not in client.get("/search/")["Cache-Control"]
+    assert "s-maxage" in client.get("/search/")["Cache-Control"]
     assert pagecache._this_process.entries and cache.get(
         next(iter(pagecache._this_process.entries))
     )
@@ -354,8 +366,7 @@ def test_while_the_shared_cache_is_down_this_process_s_copies_still_expire(
 
 
 def test_a_hit_says_how_long_ago_it_was_rendered(client, time_machine):
-    """So that a proxy or browser after this cache keeps it only for what is left of max-age:
-    what a page shows is never older than the documented bound."""
+    """So that a proxy or CDN after this cache keeps it only for what is left of s-maxage."""
     time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
     assert "Age" not in client.get("/about/")
 
@@ -364,7 +375,7 @@ def test_a_hit_says_how_long_ago_it_was_rendered(client, time_machine):
 
     assert hit["X-Page-Cache"] == "hit"
     assert hit["Age"] == "7"
-    assert hit["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    assert hit["Cache-Control"] == f"public, max-age=0, s-maxage={settings.PUBLIC_PAGE_MAX_AGE}"
 
 
 def _with(response: HttpResponse, cookie: bool = False, **headers) -> HttpResponse:
