@@ -16,11 +16,12 @@ pages nothing); and the floor, a trivial Django view with `startproject`'s middl
 Then, after a warm-up, wrk (Debian's package) with 2 threads and 16 connections, asking for
 brotli or gzip as browsers do and without cookies (every request a first visit), on each target
 in turn, the targets alternating with the floor (measured again after every FLOOR_EVERY
-targets), for --rounds rounds; the median of the rounds is printed: req/s, p50 and p99 latency,
-and the ratio of req/s to the floor's as measured around it. Then the consultation form's POST:
-an open loop at 50 requests per second (latency counted from when each request was due), with
-Redis healthy and with Redis stopped, and whether every lead was stored; and the rate 16 clients
-sending as fast as they can reach. Last, each page's bytes as a browser gets them (brotli).
+targets), for --rounds rounds, then each page's bytes as a browser gets them (brotli). One
+table: per page, the median of the rounds' req/s, p50 and p99 latency and ratio of req/s to the
+floor's as measured around it, and the bytes (the HTML as sent, uncompressed, and with its CSS
+and scripts). Under it, the consultation form's POST: an open loop at 50 requests per second
+(latency counted from when each request was due), with Redis healthy and with Redis stopped,
+and whether every lead was stored; and the rate 16 clients sending as fast as they can reach.
 
 A gate: it exits 1, naming each, if a target is missed (TARGETS below: every page at
 MIN_RATIO of the floor or more and p99 under PAGE_P99_MS; the POSTs' p99 under POST_P99_MS with
@@ -102,7 +103,7 @@ def main() -> int:
             floor_url = f"http://127.0.0.1:{floor_port}/"
             production.check_pages_answer(targets)
             if not args.posts_only:
-                missed += _measure_pages(
+                results, ratios = _measure_pages(
                     wrk,
                     site,
                     floor_url,
@@ -111,19 +112,16 @@ def main() -> int:
                     seconds=args.seconds,
                     warm_up_seconds=args.warm_up_seconds,
                 )
-                print()
                 # Measured now, as served with Redis up (the POSTs below stop it).
                 sizes = _page_sizes(site, targets)
+                missed += _print_pages(results, ratios, sizes)
             if not args.no_posts:
                 healthy = _open_loop_posts(site, seconds=args.post_seconds)
                 saturation = _closed_loop_posts(site, seconds=args.post_seconds)
                 production.redis.stop()
                 redis_down = _open_loop_posts(site, seconds=args.post_seconds)
-                missed += _print_posts(healthy, redis_down, saturation, production.count_leads())
-
-            if not args.posts_only:
                 print()
-                missed += _print_sizes(sizes)
+                missed += _print_posts(healthy, redis_down, saturation, production.count_leads())
         finally:
             floor.terminate()
     return _verdict(missed, smoke=args.smoke)
@@ -196,7 +194,8 @@ def _measure_pages(
     rounds: int,
     seconds: int,
     warm_up_seconds: int = 1,
-) -> list[str]:
+) -> tuple[dict[str, list[Measure]], dict[str, list[float]]]:
+    """Each target's measures, and its ratios to the floor measured around it, by round."""
     if warm_up_seconds:
         _run_wrk(wrk, floor_url, seconds=warm_up_seconds)
         for path in targets:
@@ -219,7 +218,7 @@ def _measure_pages(
             for path, measure in measured.items():
                 results[path].append(measure)
                 ratios[path].append(measure.requests_per_second / floor_then)
-    return _print_pages(results, ratios)
+    return results, ratios
 
 
 def _run_wrk(wrk: str, url: str, *, seconds: int) -> Measure:
@@ -251,15 +250,21 @@ def _median(measures: list[Measure], attribute: str) -> float:
 
 
 def _print_pages(
-    results: dict[str, list[Measure]], ratios: dict[str, list[float]] | None = None
+    results: dict[str, list[Measure]],
+    ratios: dict[str, list[float]] | None = None,
+    sizes: list[tuple[str, int, str, int, int]] = (),
 ) -> list[str]:
-    """The table, and the targets each page missed. A page's ratio to the floor is the median
-    of its rounds' `ratios` (each against the floor measured around it), else of its rate to
-    the floor's median."""
+    """The one table (speed, and bytes as a browser gets them), and the targets each page
+    missed. A page's ratio to the floor is the median of its rounds' `ratios` (each against the
+    floor measured around it), else of its rate to the floor's median."""
     floor_rate = _median(results["floor"], "requests_per_second")
+    size_of = {path: size for path, *size in sizes}
     missed = []
     print()
-    print(f"{'page':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× floor':>9}{'errors':>8}")
+    print(
+        f"{'page':<34}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'× floor':>8}{'errors':>7}"
+        f"{'HTML B':>8}{'as':>5}{'raw B':>9}{'+CSS,JS':>9}"
+    )
     for path, measures in results.items():
         rate = _median(measures, "requests_per_second")
         p99 = _median(measures, "p99_ms")
@@ -268,12 +273,16 @@ def _print_pages(
             ratio = statistics.median(ratios[path])
         else:
             ratio = rate / floor_rate
+        html_bytes, encoding, uncompressed, total = size_of.get(path, ("", "", "", ""))
         print(
-            f"{path:<34}{rate:>9,.0f}{_median(measures, 'p50_ms'):>9.1f}"
-            f"{p99:>9.1f}{ratio:>9.2f}{errors:>8}"
+            f"{path:<34}{rate:>8,.0f}{_median(measures, 'p50_ms'):>8.1f}"
+            f"{p99:>8.1f}{ratio:>8.2f}{errors:>7}"
+            f"{_bytes(html_bytes):>8}{encoding:>5}{_bytes(uncompressed):>9}{_bytes(total):>9}"
         )
         if path == "floor":
             continue
+        if path in size_of:
+            missed += _size_misses(path, encoding, total)
         if ratio < MIN_RATIO:
             missed.append(Timed(f"{path}: {ratio:.2f} of the floor (< {MIN_RATIO})"))
         if p99 >= PAGE_P99_MS:
@@ -487,19 +496,20 @@ def _page_sizes(site: str, targets: list[str]) -> list[tuple[str, int, str, int,
     return sizes
 
 
-def _print_sizes(sizes: list[tuple[str, int, str, int, int]]) -> list[str]:
-    """The table, and the pages people read that weigh too much (the feed and the sitemap are
-    read by machines, and grow with the articles)."""
+def _bytes(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _size_misses(path: str, encoding: str, total: int) -> list[str]:
+    """What a page people read misses (the feed and the sitemap are read by machines, and grow
+    with the articles)."""
+    if path in MACHINE_PAGES:
+        return []
     missed = []
-    print(f"{'page':<34}{'HTML':>7}{'as':>6}{'uncompressed':>14}{'with CSS, JS':>14}")
-    for path, html_bytes, encoding, uncompressed, total in sizes:
-        print(f"{path:<34}{html_bytes:>7,}{encoding:>6}{uncompressed:>14,}{total:>14,}")
-        if path in MACHINE_PAGES:
-            continue
-        if encoding not in {"br", "gzip"}:
-            missed.append(f"{path}: sent uncompressed")
-        if total >= MAX_PAGE_BYTES:
-            missed.append(f"{path}: {total:,} bytes with CSS and JS (>= {MAX_PAGE_BYTES:,})")
+    if encoding not in {"br", "gzip"}:
+        missed.append(f"{path}: sent uncompressed")
+    if total >= MAX_PAGE_BYTES:
+        missed.append(f"{path}: {total:,} bytes with CSS and JS (>= {MAX_PAGE_BYTES:,})")
     return missed
 
 

@@ -1,6 +1,8 @@
 """`make bench` and `make lighthouse` cover every kind of public page, and Lighthouse fails the
 run on any score under the mark."""
 
+import re
+
 import pytest
 from django.urls import URLResolver, get_resolver, resolve
 
@@ -109,8 +111,10 @@ def test_each_page_is_compared_with_the_floor_measured_around_it(capsys, monkeyp
     monkeypatch.setattr(site, "_run_wrk", run_wrk)
     targets = [f"/page-{n}/" for n in range(10)]
 
-    missed = site._measure_pages(
-        "wrk", "http://site", "http://floor:9/", targets, rounds=1, seconds=1, warm_up_seconds=0
+    missed = site._print_pages(
+        *site._measure_pages(
+            "wrk", "http://site", "http://floor:9/", targets, rounds=1, seconds=1, warm_up_seconds=0
+        )
     )
 
     assert missed == []
@@ -125,11 +129,14 @@ def test_the_bench_fails_on_a_heavy_or_uncompressed_page_but_not_on_the_sitemap(
         ("/programs/", 9_000, "none", 40_000, 31_000),
         ("/sitemap.xml", 60_000, "br", 400_000, 60_000),
     ]
+    fast = {path: _measured(1000) for path in ("floor", "/", "/programs/", "/sitemap.xml")}
 
-    assert site._print_sizes(sizes) == [
+    assert site._print_pages(fast, sizes=sizes) == [
         "/programs/: sent uncompressed",
         "/programs/: 31,000 bytes with CSS and JS (>= 30,000)",
     ]
+    table = capsys.readouterr().out
+    assert re.search(r"/programs/ .* 1,000 .* 1\.00 .* 9,000 +none +40,000 +31,000", table)
 
 
 def test_the_bench_smoke_run_never_fails_on_speed(capsys):
@@ -157,7 +164,10 @@ def test_the_bench_smoke_run_fails_on_what_no_machine_s_speed_excuses(capsys, mi
     missed = site._print_posts(healthy, redis_down, saturation=_posts()[0], stored=stored)
     encoding = "none" if miss == "page sent uncompressed" else "br"
     total = 31_000 if miss == "page too heavy" else 20_000
-    missed += site._print_sizes([("/", 9_000, encoding, 40_000, total)])
+    missed += site._print_pages(
+        {"floor": _measured(1000), "/": _measured(1000)},
+        sizes=[("/", 9_000, encoding, 40_000, total)],
+    )
 
     assert len(missed) == 1
     assert site._verdict(missed, smoke=True) == 1
