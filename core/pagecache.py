@@ -51,6 +51,7 @@ from django.utils.module_loading import import_string
 from core import gzip_splice
 from core.cache import RedisUnreachableError
 from core.http import cookie_expires
+from core.release import release_id
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,7 +79,7 @@ NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "s
 KEPT_BROTLI_QUALITY = 10
 LARGE_PAGE_BROTLI_QUALITY = 9
 LARGE_PAGE_BYTES = 32 * 1024
-# Part of every key: a process of the next release reads none of the previous one's pages.
+# Part of every key, with the release (core.release): what is kept changes shape with it.
 KEY_VERSION = 4
 
 
@@ -245,7 +246,7 @@ class KeptValue:
 def cached_value(name: str, compute: Callable[[], T], *, keep: Callable[[T], bool]) -> T:
     """What `compute` gives, the same for every anonymous visitor, kept like a public page (the
     same generation and lifetime, and a copy in this process) when `keep` says it may be."""
-    key = f"value:v{KEY_VERSION}:{name}"
+    key = f"value:v{KEY_VERSION}:{release_id()}:{name}"
     generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
     if kept is not None:
         return kept.value
@@ -476,6 +477,8 @@ class PageCacheMiddleware:
         self.admin_prefix = f"/{settings.ADMIN_URL}"
         self.seconds = settings.PAGE_CACHE_SECONDS
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        # A process of another release reads none of this one's pages, nor this one theirs.
+        self.release = release_id()
 
     def __call__(self, request):
         key = self._key_for(request)
@@ -522,7 +525,7 @@ class PageCacheMiddleware:
         host = request.META.get("HTTP_HOST", "")
         # Hashed: what a visitor searched for is not left readable in the cache's keys.
         address = hashlib.sha256(f"{host}{request.path}?{query}".encode()).hexdigest()
-        return f"page:v{KEY_VERSION}:{address}"
+        return f"page:v{KEY_VERSION}:{self.release}:{address}"
 
 
 def _may_keep(response) -> bool:

@@ -427,6 +427,9 @@ ACKNOWLEDGMENT_FROM_EMAIL = ACKNOWLEDGMENT_FROM_EMAIL or DEFAULT_FROM_EMAIL
 # How long a public page is kept for anonymous visitors. Edits show at once (they bump a
 # generation); what changes with time alone (a scheduled article) within this, plus the next.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=20)
+# Pages are kept under the release that rendered them (core.release): by default a fingerprint
+# of the code, templates and static sources; a deploy may name it (a commit hash).
+RELEASE_ID = env.str("RELEASE_ID", default="")
 # Cache-Control s-maxage of public pages, for a proxy or CDN in front (browsers get max-age=0).
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=10)
 
