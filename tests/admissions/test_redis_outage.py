@@ -1,8 +1,6 @@
 """Redis down (the broker and the cache): the request is stored, the page answers fast, and the
 sweep sends the follow-up once Redis is back."""
 
-import socket
-import threading
 import time
 from datetime import timedelta
 
@@ -14,28 +12,15 @@ from django.utils import timezone
 from admissions import services
 from admissions.models import Lead
 from tests.admissions.broker import configure_broker, using_broker
+from tests.silent_server import silent_server
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def silent_server():
-    """A server that accepts connections and never says a word: Redis hung, or a black hole."""
-    server = socket.create_server(("127.0.0.1", 0))
-    connections = []
-
-    def accept_forever():
-        while True:
-            try:
-                connections.append(server.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept_forever, daemon=True).start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    server.close()
-    for connection in connections:
-        connection.close()
+def silent_redis_url():
+    with silent_server() as server:
+        yield server.redis_url
 
 
 @pytest.fixture(params=["refusing connections", "not answering"])
@@ -43,7 +28,7 @@ def redis_down(request, settings):
     if request.param == "refusing connections":
         url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     else:
-        url = request.getfixturevalue("silent_server")
+        url = request.getfixturevalue("silent_redis_url")
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.KeptClientRedisCache",

@@ -2,8 +2,6 @@
 fails at once while Redis is unreachable instead of waiting a timeout on every call."""
 
 import functools
-import socket
-import threading
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -12,6 +10,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from core.cache import UNREACHABLE_SECONDS, KeptClientRedisCache, RedisUnreachableError
 from core.db.circuit_breaker import CircuitBreaker
 from tests.e2e.redis_server import RedisServer, redis_server_available
+from tests.silent_server import silent_server
 
 
 def _backend(location: str = "redis://127.0.0.1:1/0") -> KeptClientRedisCache:
@@ -54,26 +53,12 @@ def test_with_a_replica_reads_and_writes_have_clients_of_their_own():
 
 @pytest.fixture
 def silent_redis():
-    """Accepts connections and never answers (Redis hung, or a black hole); counts connections."""
-    server = socket.create_server(("127.0.0.1", 0))
-    connections = []
-
-    def accept_forever():
-        while True:
-            try:
-                connections.append(server.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept_forever, daemon=True).start()
-    backend = KeptClientRedisCache(
-        f"redis://127.0.0.1:{server.getsockname()[1]}/0",
-        {"OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}},
-    )
-    yield backend, connections
-    server.close()
-    for connection in connections:
-        connection.close()
+    """A cache on a Redis that accepts connections and never answers, and its connections."""
+    with silent_server() as server:
+        backend = KeptClientRedisCache(
+            server.redis_url, {"OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}}
+        )
+        yield backend, server.connections
 
 
 @pytest.fixture
