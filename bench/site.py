@@ -259,10 +259,11 @@ def _print_pages(
     floor measured around it), else of its rate to the floor's median."""
     floor_rate = _median(results["floor"], "requests_per_second")
     size_of = {path: size for path, *size in sizes}
+    width = max(map(len, results)) + 2
     missed = []
     print()
     print(
-        f"{'page':<34}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'× floor':>8}{'errors':>7}"
+        f"{'page':<{width}}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'× floor':>8}{'errors':>7}"
         f"{'HTML B':>8}{'as':>5}{'raw B':>9}{'+CSS,JS':>9}"
     )
     for path, measures in results.items():
@@ -275,7 +276,7 @@ def _print_pages(
             ratio = rate / floor_rate
         html_bytes, encoding, uncompressed, total = size_of.get(path, ("", "", "", ""))
         print(
-            f"{path:<34}{rate:>8,.0f}{_median(measures, 'p50_ms'):>8.1f}"
+            f"{path:<{width}}{rate:>8,.0f}{_median(measures, 'p50_ms'):>8.1f}"
             f"{p99:>8.1f}{ratio:>8.2f}{errors:>7}"
             f"{_bytes(html_bytes):>8}{encoding:>5}{_bytes(uncompressed):>9}{_bytes(total):>9}"
         )
