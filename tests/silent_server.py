@@ -1,4 +1,5 @@
-"""A server that accepts connections and never says a word: Redis hung, or a black hole."""
+"""A server that accepts connections and never says a word: Redis or PostgreSQL hung, or a
+black hole."""
 
 import socket
 import threading
@@ -33,6 +34,8 @@ def silent_server() -> Iterator[SilentServer]:
     try:
         yield server
     finally:
+        # Wakes the accepting thread (closing alone would leave it blocked for good).
+        listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         for connection in server.connections:
             connection.close()

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +26,7 @@ from django.test import Client
 from core.db.circuit_breaker import CircuitBreaker
 from core.db.outage import is_database_unreachable
 from core.db.postgresql import base as fail_fast_postgresql
+from tests.silent_server import silent_server as silent_tcp_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PHONE_LINK = 'href="tel:+16175550143"'
@@ -59,33 +59,11 @@ def no_outage_left_over():
     fail_fast_postgresql.reset_circuit_breakers()
 
 
-class SilentServer:
-    """Accepts TCP connections and never says a word: a hung or black-holed database server."""
-
-    def __init__(self) -> None:
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self.port = self._server.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept_forever, daemon=True).start()
-
-    def _accept_forever(self) -> None:
-        while True:
-            try:
-                self.accepted.append(self._server.accept()[0])
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self._server.close()
-        for connection in self.accepted:
-            connection.close()
-
-
 @pytest.fixture
 def silent_server():
-    server = SilentServer()
-    yield server
-    server.close()
+    """A hung or black-holed database server."""
+    with silent_tcp_server() as server:
+        yield server
 
 
 def postgresql_at(port: int, alias: str):
@@ -235,7 +213,7 @@ def test_against_a_silent_server_the_first_attempt_waits_out_connect_timeout_the
     with django_db_blocker.unblock():
         first, error = timed_connection_attempt(database)
         second, _ = timed_connection_attempt(database)
-        connections_tried_while_open = len(silent_server.accepted)
+        connections_tried_while_open = len(silent_server.connections)
         time.sleep(0.6)  # the open period is over
         third, _ = timed_connection_attempt(database)
 
@@ -244,7 +222,7 @@ def test_against_a_silent_server_the_first_attempt_waits_out_connect_timeout_the
     assert second < 0.1
     assert connections_tried_while_open == 1
     assert CONNECT_TIMEOUT - 0.5 < third < CONNECT_TIMEOUT + 1.5
-    assert len(silent_server.accepted) == 2
+    assert len(silent_server.connections) == 2
 
 
 def test_against_a_refusing_server_every_attempt_fails_fast_and_the_breaker_spares_the_retries(
