@@ -6,8 +6,13 @@ PostgreSQL is one TRUNCATE of every table, which costs about 0.3 s on our ~50 sm
 whatever they hold (each table gets new files); DELETE of a few rows costs milliseconds, and in
 one transaction the order does not matter, since Django makes foreign keys DEFERRABLE INITIALLY
 DEFERRED. A flush that must reset sequences still truncates (DELETE cannot restart them).
+
+At the end of the run the test database is dropped WITH (FORCE): a connection that some test's
+thread left open (closed only when the garbage collector gets to it) must not leave it behind on
+the machine's shared server.
 """
 
+from django.db.backends.postgresql.creation import DatabaseCreation
 from django.db.backends.postgresql.operations import DatabaseOperations
 
 from core.db.postgresql.base import DatabaseWrapper as SiteDatabaseWrapper
@@ -27,5 +32,13 @@ class TestsFlushOperations(FlushToTheMigratedRows, DatabaseOperations):
         ]
 
 
+class TestsDatabaseCreation(DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        name = self.connection.ops.quote_name(test_database_name)
+        with self._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 class DatabaseWrapper(SiteDatabaseWrapper):
     ops_class = TestsFlushOperations
+    creation_class = TestsDatabaseCreation
