@@ -1,15 +1,33 @@
 """Gunicorn settings for the web process (see Procfile). Each setting says why it is what it is."""
 
+import math
 import os
+
+
+def cpus_available(cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
+    """The CPUs this process may use: those it may run on, capped by a container's CPU quota
+    (cgroup v2), not the host's count, which would start too many workers and connections."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        with open(cpu_max) as limits:
+            quota, period = limits.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota here
+    return cpus
+
 
 # Loopback by default, where a TLS proxy on the same machine reaches it: a client able to reach
 # gunicorn directly could write its own X-Forwarded-For (see README, "Deployment").
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Sync workers: every page is a few milliseconds of CPU (most come from the page cache), and
 # the slow clients are buffered by the TLS proxy in front, so a worker is never held by one.
-# By default two per CPU this process may run on (plus one): in a container, the CPUs it was
-# given, not the host's, whose count would start too many workers and database connections.
-workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0)) * 2 + 1))
+# By default two per CPU available (plus one).
+workers = int(os.environ.get("WEB_CONCURRENCY", cpus_available() * 2 + 1))
 # Load Django once, before forking: workers start in milliseconds and share its memory pages.
 # resilience/wsgi.py also loads there what first requests would (Celery's tasks and broker
 # transport) and keeps it out of the workers' garbage collections. Nothing connects before the

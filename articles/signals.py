@@ -27,4 +27,6 @@ def record_a_revision_when_tags_change(sender, instance, action, **kwargs) -> No
         return
     if hasattr(instance, "skip_history_when_saving"):
         return
+    if action != "post_clear" and not kwargs.get("pk_set"):
+        return  # taggit signals an add or a removal of nothing too (admin sets them on each save)
     REVISIONS.create_historical_record(instance, "~")

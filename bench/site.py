@@ -178,11 +178,19 @@ def _start_floor(port: int, env: dict[str, str], root: Path) -> ManagedProcess:
 
 
 class Measure:
-    def __init__(self, requests_per_second: float, p50_ms: float, p99_ms: float, errors: int):
+    def __init__(
+        self,
+        requests_per_second: float,
+        p50_ms: float,
+        p99_ms: float,
+        errors: int,
+        not_ok: int = 0,
+    ):
         self.requests_per_second = requests_per_second
         self.p50_ms = p50_ms
         self.p99_ms = p99_ms
-        self.errors = errors
+        self.errors = errors  # the socket's: connect, read, write, timeout
+        self.not_ok = not_ok  # answers other than 2xx and 3xx
 
 
 def _measure_pages(
@@ -233,11 +241,24 @@ def _run_wrk(wrk: str, url: str, *, seconds: int) -> Measure:
         text=True,
         check=True,
     ).stdout
+    return _measure_from(output)
+
+
+def _measure_from(output: str) -> Measure:
+    """What wrk printed (with --latency)."""
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = sum(
-        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors):?\D+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    return Measure(rate, _latency(output, "50%"), _latency(output, "99%"), errors)
+    errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
+    not_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Measure(
+        rate,
+        _latency(output, "50%"),
+        _latency(output, "99%"),
+        errors,
+        int(not_ok.group(1)) if not_ok else 0,
+    )
 
 
 def _latency(output: str, percentile: str) -> float:
@@ -270,6 +291,7 @@ def _print_pages(
         rate = _median(measures, "requests_per_second")
         p99 = _median(measures, "p99_ms")
         errors = sum(m.errors for m in measures)
+        not_ok = sum(m.not_ok for m in measures)
         if ratios and ratios.get(path):
             ratio = statistics.median(ratios[path])
         else:
@@ -277,7 +299,7 @@ def _print_pages(
         html_bytes, encoding, uncompressed, total = size_of.get(path, ("", "", "", ""))
         print(
             f"{path:<{width}}{rate:>8,.0f}{_median(measures, 'p50_ms'):>8.1f}"
-            f"{p99:>8.1f}{ratio:>8.2f}{errors:>7}"
+            f"{p99:>8.1f}{ratio:>8.2f}{errors + not_ok:>7}"
             f"{_bytes(html_bytes):>8}{encoding:>5}{_bytes(uncompressed):>9}{_bytes(total):>9}"
         )
         if path == "floor":
@@ -289,7 +311,9 @@ def _print_pages(
         if p99 >= PAGE_P99_MS:
             missed.append(Timed(f"{path}: p99 {p99:.1f} ms (>= {PAGE_P99_MS} ms)"))
         if errors:
-            missed.append(Timed(f"{path}: {errors} errors"))  # wrk counts its timeouts too
+            missed.append(Timed(f"{path}: {errors} socket errors"))  # timeouts among them
+        if not_ok:
+            missed.append(f"{path}: {not_ok} answers not 2xx or 3xx")
     return missed
 
 

@@ -60,6 +60,9 @@ def _failing_fast(operation):
         except (RedisConnectionError, RedisTimeoutError):
             breaker.record_failure()
             raise
+        except Exception:
+            breaker.record_success()  # Redis answered, if only with an error
+            raise
         breaker.record_success()
         return result
 

@@ -40,9 +40,11 @@ def fingerprint(root: Path, skip: tuple[Path, ...] = ()) -> str:
             for name in folders
             if name not in SKIPPED_FOLDERS and (here / name).resolve() not in skipped
         )
+        in_static = "static" in here.relative_to(root).parts
         for name in sorted(files):
             path = here / name
-            if path.suffix in SOURCE_SUFFIXES or name == "requirements.txt":
+            # Under static/, every file (an image's new content is a new hashed name too).
+            if in_static or path.suffix in SOURCE_SUFFIXES or name == "requirements.txt":
                 digest.update(str(path.relative_to(root)).encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -334,6 +334,23 @@ def test_the_revision_an_edit_records_holds_the_tags_set_with_it(marketing):
     assert "visits, weekends" in history
 
 
+def test_saving_without_changing_the_tags_records_no_revision_for_them(marketing):
+    article = ArticleFactory(title="Visiting days")
+    article.tags.set(["visits"])
+    revisions = article.history.count()
+
+    article.tags.set(["visits"])
+    article.tags.add("visits")
+    assert article.history.count() == revisions
+
+    form = article_form(title=article.title, slug=article.slug, author=article.author.pk)
+    marketing.post(f"{ADMIN}{article.pk}/change/", {**form, "tags": "visits"})
+    after_a_save = article.history.count()
+    marketing.post(f"{ADMIN}{article.pk}/change/", {**form, "tags": "visits"})
+
+    assert article.history.count() - after_a_save == 1  # the save's own revision alone
+
+
 def test_restoring_a_revision_restores_its_tags(marketing):
     article = ArticleFactory(title="Visiting days")
     article.tags.set(["visits", "family support"])

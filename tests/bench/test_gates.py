@@ -71,8 +71,10 @@ def view_is_public(view) -> bool:
 # --- make bench fails on a missed target -------------------------------------------------------
 
 
-def _measured(rate: float, p99: float = 5.0, errors: int = 0) -> list[site.Measure]:
-    return [site.Measure(rate, p50_ms=1.0, p99_ms=p99, errors=errors)]
+def _measured(
+    rate: float, p99: float = 5.0, errors: int = 0, not_ok: int = 0
+) -> list[site.Measure]:
+    return [site.Measure(rate, p50_ms=1.0, p99_ms=p99, errors=errors, not_ok=not_ok)]
 
 
 def test_the_bench_passes_pages_at_the_targets(capsys):
@@ -86,7 +88,8 @@ def test_the_bench_passes_pages_at_the_targets(capsys):
     [
         (_measured(790), "/: 0.79 of the floor"),
         (_measured(1000, p99=50), "/: p99 50.0 ms"),
-        (_measured(1000, errors=3), "/: 3 errors"),
+        (_measured(1000, errors=3), "/: 3 socket errors"),
+        (_measured(1000, not_ok=2), "/: 2 answers not 2xx or 3xx"),
     ],
 )
 def test_the_bench_names_each_page_that_misses_a_target(capsys, measured, miss):
@@ -147,6 +150,29 @@ def test_the_bench_smoke_run_never_fails_on_speed(capsys):
 
     assert len(missed) == 4
     assert site._verdict(missed, smoke=True) == 0
+
+
+def test_wrk_s_socket_errors_and_bad_answers_are_told_apart():
+    output = """Running 1s test @ http://127.0.0.1:8000/
+  Latency Distribution
+     50%    4.00ms
+     99%    9.00ms
+  2000 requests in 1.00s, 1.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 5
+Requests/sec:   2000.00
+"""
+
+    measure = site._measure_from(output)
+
+    assert (measure.requests_per_second, measure.errors, measure.not_ok) == (2000.0, 3, 5)
+    assert (measure.p50_ms, measure.p99_ms) == (4.0, 9.0)
+
+
+def test_pages_answering_errors_fail_even_the_smoke_run(capsys):
+    missed = site._print_pages({"floor": _measured(1000), "/": _measured(1000, not_ok=4)})
+
+    assert site._verdict(missed, smoke=True) == 1
 
 
 @pytest.mark.parametrize(

@@ -151,3 +151,19 @@ def test_once_redis_answers_again_the_cache_works_again(own_redis, clock):
     assert backend.get("page") is None  # everything was lost with the killed server
     backend.set("page", "kept again")
     assert backend.get("page") == "kept again"
+
+
+def test_an_error_redis_answered_with_is_no_outage(own_redis, clock):
+    backend = KeptClientRedisCache(own_redis.url, {"OPTIONS": {"socket_timeout": 0.5}})
+    backend.set("page", "not a number")
+    own_redis.kill()
+    with pytest.raises(RedisConnectionError):
+        backend.get("page")
+    own_redis.start()
+    clock[0] += UNREACHABLE_SECONDS
+
+    with pytest.raises(ValueError):  # the trial call: Redis answers, with an error
+        backend.incr("nothing-here")
+
+    backend.set("page", "kept")  # not held back as if Redis were unreachable
+    assert backend.get("page") == "kept"

@@ -16,6 +16,7 @@ def _site(root: Path, template: str = "<h1>{{ title }}</h1>") -> Path:
         "core/views.py": "def home(request): ...",
         "templates/home.html": template,
         "static/css/site.css": "body { color: #222; }",
+        "static/images/room.webp": "pixels",
         "requirements.txt": "Django==5.2.9",
         "tests/test_home.py": "def test_home(): ...",
         "core/__pycache__/views.cpython-311.pyc": "compiled",
@@ -32,13 +33,19 @@ def test_every_machine_of_a_release_computes_the_same_fingerprint(tmp_path):
     assert release.fingerprint(one) == release.fingerprint(other)
 
 
-def test_a_change_to_code_a_template_a_stylesheet_or_a_requirement_makes_another_release(
+def test_a_change_to_code_a_template_a_static_file_or_a_requirement_makes_another_release(
     tmp_path,
 ):
     site = _site(tmp_path)
     before = release.fingerprint(site)
 
-    for name in ("core/views.py", "templates/home.html", "static/css/site.css", "requirements.txt"):
+    for name in (
+        "core/views.py",
+        "templates/home.html",
+        "static/css/site.css",
+        "static/images/room.webp",
+        "requirements.txt",
+    ):
         path = site / name
         kept = path.read_text()
         path.write_text(kept + " ")

@@ -34,6 +34,7 @@ class TestsFlushOperations(FlushToTheMigratedRows, DatabaseOperations):
 
 class TestsDatabaseCreation(DatabaseCreation):
     def _destroy_test_db(self, test_database_name, verbosity):
+        self.connection.close_pool()  # as Django's own does first
         name = self.connection.ops.quote_name(test_database_name)
         with self._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
