@@ -12,34 +12,23 @@ UNREACHABLE_SECONDS (a circuit breaker per Redis server and process), then one c
 """
 
 import functools
-import threading
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core.db.circuit_breaker import CircuitBreaker
+from core.db.circuit_breaker import CircuitBreaker, CircuitBreakers
 
 # While Redis is unreachable, each process waits one socket timeout per this many seconds.
 UNREACHABLE_SECONDS = 5.0
 
-_breakers: dict[tuple[str, ...], CircuitBreaker] = {}
-_breakers_lock = threading.Lock()
-
-
-def breaker_for(servers) -> CircuitBreaker:
-    """The one breaker of this process for a cache on these Redis servers."""
-    key = tuple(servers)
-    with _breakers_lock:
-        if (breaker := _breakers.get(key)) is None:
-            breaker = _breakers[key] = CircuitBreaker(open_seconds=UNREACHABLE_SECONDS)
-        return breaker
+# By the cache's Redis servers.
+_breakers = CircuitBreakers(lambda: CircuitBreaker(open_seconds=UNREACHABLE_SECONDS))
 
 
 def forget_unreachable_servers() -> None:
     """Tests: each starts with every Redis assumed reachable."""
-    with _breakers_lock:
-        _breakers.clear()
+    _breakers.clear()
 
 
 class RedisUnreachableError(RedisConnectionError):
@@ -73,7 +62,7 @@ class KeptClientRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, *args, **kwargs):
         super().__init__(servers, *args, **kwargs)
         self._clients = {}
-        self._breaker = breaker_for(servers)
+        self._breaker = _breakers[tuple(servers)]
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

@@ -79,13 +79,11 @@ NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "s
 KEPT_BROTLI_QUALITY = 10
 LARGE_PAGE_BROTLI_QUALITY = 9
 LARGE_PAGE_BYTES = 32 * 1024
-# Part of every key, with the release (core.release): what is kept changes shape with it.
-KEY_VERSION = 4
 
 
 def public_page(view):
     """For a view whose page is the same for every anonymous visitor: cacheable here, and
-    briefly by a proxy or browser."""
+    briefly by a proxy or CDN."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -246,7 +244,7 @@ class KeptValue:
 def cached_value(name: str, compute: Callable[[], T], *, keep: Callable[[T], bool]) -> T:
     """What `compute` gives, the same for every anonymous visitor, kept like a public page (the
     same generation and lifetime, and a copy in this process) when `keep` says it may be."""
-    key = f"value:v{KEY_VERSION}:{release_id()}:{name}"
+    key = f"value:{release_id()}:{name}"
     generation, kept = _find(key) if settings.PAGE_CACHE_SECONDS else (None, None)
     if kept is not None:
         return kept.value
@@ -266,7 +264,7 @@ def cached_html(name: str, render: Callable[[], Rendered | None]) -> Rendered | 
     )
 
 
-def _find(key: str) -> tuple[int | None, KeptValue | CachedPage | PageWithStandIns | None]:
+def _find(key: str) -> tuple[int, KeptValue | CachedPage | PageWithStandIns | None]:
     """The current generation and what is kept under `key` for it: this process's copy, else
     the shared cache's."""
     try:
@@ -477,7 +475,8 @@ class PageCacheMiddleware:
         self.admin_prefix = f"/{settings.ADMIN_URL}"
         self.seconds = settings.PAGE_CACHE_SECONDS
         self.session_cookie = settings.SESSION_COOKIE_NAME
-        # A process of another release reads none of this one's pages, nor this one theirs.
+        # A process of another release reads none of this one's pages, nor this one theirs
+        # (nor anything kept in a shape of another release's code).
         self.release = release_id()
 
     def __call__(self, request):
@@ -525,7 +524,7 @@ class PageCacheMiddleware:
         host = request.META.get("HTTP_HOST", "")
         # Hashed: what a visitor searched for is not left readable in the cache's keys.
         address = hashlib.sha256(f"{host}{request.path}?{query}".encode()).hexdigest()
-        return f"page:v{KEY_VERSION}:{self.release}:{address}"
+        return f"page:{self.release}:{address}"
 
 
 def _may_keep(response) -> bool:

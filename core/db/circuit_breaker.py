@@ -48,3 +48,24 @@ class CircuitBreaker:
     @property
     def is_open(self) -> bool:
         return self.seconds_until_retry() > 0
+
+
+class CircuitBreakers:
+    """One breaker per key (a database alias, a Redis server), made by `make` on first use and
+    shared by the threads of a process."""
+
+    def __init__(self, make: Callable[[], CircuitBreaker]):
+        self._make = make
+        self._lock = threading.Lock()
+        self._breakers: dict[object, CircuitBreaker] = {}
+
+    def __getitem__(self, key) -> CircuitBreaker:
+        with self._lock:
+            if (breaker := self._breakers.get(key)) is None:
+                breaker = self._breakers[key] = self._make()
+            return breaker
+
+    def clear(self) -> None:
+        """Forget every failure (tests must not inherit another test's outage)."""
+        with self._lock:
+            self._breakers.clear()

@@ -48,6 +48,21 @@ def article_form(**overrides) -> dict:
     return {**data, **overrides}
 
 
+def revision_form(revision, **overrides) -> dict:
+    """The form of an earlier revision, sent back as the history page shows it."""
+    return article_form(
+        title=revision.title,
+        slug=revision.slug,
+        summary=revision.summary,
+        body=revision.body,
+        author=revision.author_id,
+        status=revision.status,
+        publish_at_0=timezone.localtime(revision.publish_at).strftime("%Y-%m-%d"),
+        publish_at_1=timezone.localtime(revision.publish_at).strftime("%H:%M:%S"),
+        **overrides,
+    )
+
+
 def photo() -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", (2400, 1600), "teal").save(buffer, format="JPEG")
@@ -224,16 +239,7 @@ def test_an_editor_sees_the_history_and_restores_an_earlier_revision(marketing):
     assert form.status_code == 200
     restored = marketing.post(
         f"{ADMIN}{article.pk}/history/{first.history_id}/",
-        article_form(
-            title=first.title,
-            slug=first.slug,
-            body=first.body,
-            summary=first.summary,
-            author=first.author_id,
-            status=first.status,
-            publish_at_0=timezone.localtime(first.publish_at).strftime("%Y-%m-%d"),
-            publish_at_1=timezone.localtime(first.publish_at).strftime("%H:%M:%S"),
-        ),
+        revision_form(first),
     )
 
     assert restored.status_code == 302
@@ -363,17 +369,7 @@ def test_restoring_a_revision_restores_its_tags(marketing):
 
     marketing.post(
         f"{ADMIN}{article.pk}/history/{first.history_id}/",
-        article_form(
-            title=first.title,
-            slug=first.slug,
-            summary=first.summary,
-            body=first.body,
-            author=first.author_id,
-            status=first.status,
-            publish_at_0=timezone.localtime(first.publish_at).strftime("%Y-%m-%d"),
-            publish_at_1=timezone.localtime(first.publish_at).strftime("%H:%M:%S"),
-            tags='"family support", visits',  # as the form showed it
-        ),
+        revision_form(first, tags='"family support", visits'),  # as the form showed it
     )
 
     assert sorted(article.tags.names()) == ["family support", "visits"]

@@ -26,6 +26,7 @@ from django.test import Client
 from core.db.circuit_breaker import CircuitBreaker
 from core.db.outage import is_database_unreachable
 from core.db.postgresql import base as fail_fast_postgresql
+from tests.python_process import run_python
 from tests.silent_server import silent_server as silent_tcp_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -254,22 +255,10 @@ def test_the_database_url_selects_the_fail_fast_backend_and_sqlite_stays_the_def
     script = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     engines = {}
     for name, url in {"postgres": "postgres://u@db.internal/x", "default": None}.items():
-        env = {
-            "PATH": os.environ["PATH"],
-            "DJANGO_SETTINGS_MODULE": "resilience.settings",
-            "DEBUG": "true",
-        }
+        env = {"DJANGO_SETTINGS_MODULE": "resilience.settings", "DEBUG": "true"}
         if url:
             env["DATABASE_URL"] = url
-        process = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
+        process = run_python("-c", script, env=env, check=True)
         engines[name] = process.stdout.strip()
 
     assert engines == {"postgres": "core.db.postgresql", "default": "django.db.backends.sqlite3"}
@@ -298,19 +287,15 @@ print(json.dumps(visits))
 
 
 def visit_with_the_database_at(database_url: str) -> dict[str, dict]:
-    process = subprocess.run(
-        [sys.executable, "-c", SITE_WITH_ITS_DATABASE_DOWN],
-        cwd=PROJECT_ROOT,
+    process = run_python(
+        "-c",
+        SITE_WITH_ITS_DATABASE_DOWN,
         env={
-            "PATH": os.environ["PATH"],
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "ALLOWED_HOSTS": "testserver",
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "CRITICAL",
         },
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert process.returncode == 0, process.stderr
     return {visit["path"]: visit for visit in json.loads(process.stdout)}

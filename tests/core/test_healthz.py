@@ -1,12 +1,8 @@
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.python_process import run_python
 
 # Nothing listens on port 1, so connections are refused at once: a real outage, not a mock.
 UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:1/resilience"
@@ -53,20 +49,12 @@ print(json.dumps({
 }))
 """
     env = {
-        "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": UNREACHABLE_DATABASE,
         "LOG_LEVEL": "CRITICAL",
     }
-    process = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_python("-c", script, env=env)
     assert process.returncode == 0, process.stderr
     result = json.loads(process.stdout)
 

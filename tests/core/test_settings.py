@@ -4,15 +4,13 @@ Each case starts a fresh Python process, because settings are read once per proc
 """
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.python_process import run_python
+
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-like-secret-key-for-this-test-0123456789",
     "SITE_URL": "https://www.resilience.example",
@@ -31,14 +29,7 @@ def start_django(env: dict[str, str], *, print_settings: tuple[str, ...] = ()):
         f"print(json.dumps({{name: getattr(settings, name) for name in {print_settings!r}}},"
         " default=str))\n"
     )
-    process = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "resilience.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_python("-c", script, env={"DJANGO_SETTINGS_MODULE": "resilience.settings", **env})
     values = json.loads(process.stdout) if process.returncode == 0 else None
     return process, values
 
@@ -160,14 +151,7 @@ def test_the_center_s_time_zone_is_new_york_unless_set():
 
 
 def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT_ROOT,
-        env={"PATH": os.environ["PATH"], **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
 
 
 def test_the_deploy_checklist_passes_with_production_settings():
@@ -178,14 +162,7 @@ def test_the_deploy_checklist_passes_with_production_settings():
 
 def run_without_redis(*args: str) -> subprocess.CompletedProcess:
     env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=PROJECT_ROOT,
-        env={"PATH": os.environ["PATH"], **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python(*args, env=env)
 
 
 def test_production_without_redis_is_refused_not_warned_about():

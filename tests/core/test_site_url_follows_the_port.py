@@ -5,10 +5,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.python_process import run_python
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAKEFILE = PROJECT_ROOT / "Makefile"
@@ -33,13 +34,7 @@ def test_seed_demo_prints_links_to_the_site_url(tmp_path):
     }
 
     def run(*args):
-        process = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        process = run_python("manage.py", *args, env=env, timeout=None)
         assert process.returncode == 0, process.stdout + process.stderr
         return process.stdout
 

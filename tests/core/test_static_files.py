@@ -3,15 +3,11 @@ storage, so check once, in a separate process, that every page finds what it lin
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 from tests.public_pages import PUBLIC_PAGES
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.python_process import run_python
 
 
 def test_every_public_page_renders_with_the_collected_hashed_static_files(tmp_path):
@@ -31,9 +27,7 @@ def test_every_public_page_renders_with_the_collected_hashed_static_files(tmp_pa
     }
 
     def run(*args):
-        process = subprocess.run(
-            [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
-        )
+        process = run_python(*args, env=env, timeout=None)
         assert process.returncode == 0, process.stdout + process.stderr
         return process.stdout
 

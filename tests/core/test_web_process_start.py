@@ -3,14 +3,9 @@ consultation request of each new worker would otherwise load is loaded then, onc
 connects to the database or Redis before the fork."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from tests.core.test_settings import PRODUCTION_ENV
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.python_process import run_python
 
 # Imported as gunicorn imports it, with every server refusing connections: a connection tried
 # before the fork would fail the start.
@@ -31,7 +26,6 @@ print(json.dumps({
 
 def test_the_web_process_loads_what_first_requests_need_before_forking_and_connects_to_nothing():
     env = {
-        "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "resilience.settings",
         **PRODUCTION_ENV,
         "REDIS_URL": "redis://127.0.0.1:1/0",
@@ -39,14 +33,7 @@ def test_the_web_process_loads_what_first_requests_need_before_forking_and_conne
         "LOG_LEVEL": "ERROR",
     }
 
-    process = subprocess.run(
-        [sys.executable, "-c", LOAD_AS_GUNICORN_DOES],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_python("-c", LOAD_AS_GUNICORN_DOES, env=env)
 
     assert process.returncode == 0, process.stderr
     assert json.loads(process.stdout.strip().splitlines()[-1]) == {

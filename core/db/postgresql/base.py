@@ -7,12 +7,10 @@ most connect_timeout; every other request fails at once and gets the 503 page
 (core.views.server_error).
 """
 
-import threading
-
 from django.db.backends.postgresql.base import Database
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
 
-from core.db.circuit_breaker import CircuitBreaker
+from core.db.circuit_breaker import CircuitBreaker, CircuitBreakers
 
 # libpq connection options, unless OPTIONS (or the DATABASE_URL's query string) sets them.
 CONNECTION_DEFAULTS = {
@@ -38,21 +36,16 @@ CIRCUIT_OPEN_SECONDS = 5.0
 
 # Per process, one breaker per database alias, shared by the process's threads (each thread has
 # its own DatabaseWrapper).
-_circuit_breakers: dict[str, CircuitBreaker] = {}
-_circuit_breakers_lock = threading.Lock()
+_circuit_breakers = CircuitBreakers(lambda: CircuitBreaker(open_seconds=CIRCUIT_OPEN_SECONDS))
 
 
 def circuit_breaker(alias: str) -> CircuitBreaker:
-    with _circuit_breakers_lock:
-        if alias not in _circuit_breakers:
-            _circuit_breakers[alias] = CircuitBreaker(open_seconds=CIRCUIT_OPEN_SECONDS)
-        return _circuit_breakers[alias]
+    return _circuit_breakers[alias]
 
 
 def reset_circuit_breakers() -> None:
     """Forget every failure; for tests, which must not inherit another test's outage."""
-    with _circuit_breakers_lock:
-        _circuit_breakers.clear()
+    _circuit_breakers.clear()
 
 
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
