@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from core import http
 from core import signing as quick_signing
-from core.http import cookie_expires
 from core.text import clean_text
 
 COOKIE_NAME = "visit"
@@ -53,19 +54,27 @@ class VisitAttributionMiddleware:
             visit = tuple(
                 (name, value) for name, value in visit_attribution(request).items() if value
             )
-            response.set_cookie(
+            http.set_cookie(
+                response,
                 COOKIE_NAME,
                 _signed(visit, int(time.time()), settings.SECRET_KEY),
                 max_age=int(MAX_AGE.total_seconds()),
-                expires=cookie_expires(int(MAX_AGE.total_seconds())),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite="Lax",
             )
             # A proxy or CDN keeps public pages: not this one, which sets this visitor's cookie.
-            if response.has_header("Cache-Control"):
-                patch_cache_control(response, private=True)
+            if cache_control := response.get("Cache-Control"):
+                response["Cache-Control"] = _made_private(cache_control)
         return response
+
+
+@functools.lru_cache(maxsize=16)
+def _made_private(cache_control: str) -> str:
+    # Pages send a handful of different Cache-Control headers: each is rewritten once.
+    response = HttpResponse(headers={"Cache-Control": cache_control})
+    patch_cache_control(response, private=True)
+    return response["Cache-Control"]
 
 
 @functools.lru_cache(maxsize=256)

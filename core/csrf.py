@@ -30,7 +30,11 @@ def _random_indexes(count: int) -> bytes:
 
 
 _INDEX_TO_CHARACTER = bytes.maketrans(bytes(range(_ALPHABET_SIZE)), CSRF_ALLOWED_CHARS.encode())
-_CHARACTER_TO_INDEX = {character: index for index, character in enumerate(CSRF_ALLOWED_CHARS)}
+_CHARACTER_TO_INDEX = bytes.maketrans(CSRF_ALLOWED_CHARS.encode(), bytes(range(_ALPHABET_SIZE)))
+# The sum of two indexes (0–122) as the character of that sum modulo 62: Django's masking.
+_SUM_TO_CHARACTER = bytes(
+    CSRF_ALLOWED_CHARS.encode()[total % _ALPHABET_SIZE] for total in range(2 * _ALPHABET_SIZE - 1)
+).ljust(256, b"\0")
 
 
 def _characters(indexes: bytes) -> str:
@@ -42,14 +46,15 @@ def get_token(request) -> str:
     made (and marked for the cookie) when the visitor has none yet, renewed otherwise."""
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
-        secret = _characters(_random_indexes(CSRF_SECRET_LENGTH))
-        request.META["CSRF_COOKIE"] = secret
+        secret_indexes = _random_indexes(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = _characters(secret_indexes)
+    else:
+        # CsrfViewMiddleware let through only a secret of CSRF_ALLOWED_CHARS.
+        secret_indexes = secret.encode("ascii").translate(_CHARACTER_TO_INDEX)
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _random_indexes(CSRF_SECRET_LENGTH)
-    cipher = bytes(
-        [
-            (_CHARACTER_TO_INDEX[character] + offset) % _ALPHABET_SIZE
-            for character, offset in zip(secret, mask, strict=True)
-        ]
-    )
-    return _characters(mask) + _characters(cipher)
+    # Every character's index plus its mask's at once: no sum exceeds a byte, so none carries
+    # into the next.
+    sums = int.from_bytes(secret_indexes) + int.from_bytes(mask)
+    cipher = sums.to_bytes(CSRF_SECRET_LENGTH).translate(_SUM_TO_CHARACTER).decode("ascii")
+    return _characters(mask) + cipher

@@ -71,3 +71,14 @@ def test_every_character_is_as_likely_as_any_other():
     expected = sum(counts.values()) / len(CSRF_ALLOWED_CHARS)
     assert max(counts.values()) < expected * 1.12
     assert min(counts.values()) > expected * 0.88
+
+
+def test_a_secret_of_every_character_unmasks_whatever_the_mask():
+    # Each character's index and its mask's are added all at once: sums up to 61 + 61 must wrap
+    # around the alphabet, and none may spill into its neighbour.
+    for offset in range(0, len(CSRF_ALLOWED_CHARS), 2):
+        rotated = (CSRF_ALLOWED_CHARS[offset:] + CSRF_ALLOWED_CHARS)[:32]
+        request = RequestFactory().get("/", HTTP_COOKIE=f"csrftoken={rotated}")
+        csrf_middleware().process_request(request)
+        for _ in range(20):
+            assert _unmask_cipher_token(get_token(request)) == rotated

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from core.gzip_splice import compress_parts, splice
+from core.gzip_splice import _Crc, compress_parts, splice
 
 
 def parts_of(text: str, separator: str = "|") -> list[bytes]:
@@ -67,3 +67,12 @@ def test_a_value_too_long_for_one_stored_block_is_refused():
 
     with pytest.raises(ValueError, match="token"):
         splice(tuple(parts), compress_parts(parts), [b"x" * 65536])
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, 2635, 12041, 70000])
+def test_a_parts_crc_continues_from_any_crc_before_it_as_zlib_would(length):
+    part = os.urandom(length)
+    crc = _Crc(part)
+
+    for start in (0, 1, 0x80000000, 0xFFFFFFFF, zlib.crc32(b"what came before"), 0x12345678):
+        assert crc.after(start) == zlib.crc32(part, start)
