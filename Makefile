@@ -10,7 +10,7 @@ PORT ?= 8000
 LOAD_ENV := set -a; [ ! -f .env ] || . ./.env; set +a;
 
 .DEFAULT_GOAL := help
-.PHONY: css help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-desk lighthouse
+.PHONY: css help install run test lint format migrations-check deploy-check check requirements worker beat clean bench bench-smoke bench-instructions bench-desk lighthouse
 
 help:
 	@echo "make run     set up .venv, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -109,6 +109,11 @@ bench-smoke: install
 # needs Chromium (apt-get install chromium) and npm; the reports go to bench/lighthouse/reports/.
 lighthouse: install
 	@$(LOAD_ENV) $(BIN)/python bench/lighthouse.py
+
+# Instructions per page view under valgrind's callgrind, in process (bench/instructions.py):
+# the same count on every run of the same code, to tell which of two versions is cheaper.
+bench-instructions: install
+	@$(LOAD_ENV) $(BIN)/python bench/instructions.py
 
 # The desk with 100,000 leads, on PostgreSQL (DATABASE_URL; default resilience_bench_desk).
 bench-desk: install

@@ -1,6 +1,6 @@
 """The public site under load, as deployed, measured against Django's own floor in the same run.
 
-    .venv/bin/python bench/site.py [--rounds 3] [--seconds 10] [--post-seconds 10]
+    .venv/bin/python bench/site.py [--rounds 3] [--seconds 3] [--post-seconds 10]
     make bench          (the full run)
     make bench-smoke    (one round, 1 s per target: CI runs it so this script cannot rot)
 
@@ -15,13 +15,16 @@ pages nothing); and the floor, a trivial Django view with `startproject`'s middl
 
 Then, after a warm-up, wrk (Debian's package) with 2 threads and 16 connections, asking for
 brotli or gzip as browsers do and without cookies (every request a first visit), on each target
-in turn, the targets alternating with the floor (measured again after every FLOOR_EVERY
-targets), for --rounds rounds, then each page's bytes as a browser gets them (brotli). One
-table: per page, the median of the rounds' req/s, p50 and p99 latency and ratio of req/s to the
-floor's as measured around it, and the bytes (the HTML as sent, uncompressed, and with its CSS
-and scripts). Under it, the consultation form's POST: an open loop at 50 requests per second
-(latency counted from when each request was due), with Redis healthy and with Redis stopped,
-and whether every lead was stored; and the rate 16 clients sending as fast as they can reach.
+in turn, for --rounds rounds, then each page's bytes as a browser gets them (brotli). In each
+round a target and the floor are measured in turns of --seconds (floor, page, page, floor: the
+machine's speed drifts by 10 % or more within seconds, and turns in that order meet a steady
+drift alike); its ratio for the round is its requests over the floor's in those turns. One
+table: per page, the median of the rounds' req/s, p50 and p99 latency (the slower of its two
+turns) and ratio of req/s to the floor's, and the bytes (the HTML as sent, uncompressed, and
+with its CSS and scripts). Under it, the consultation form's POST: an open loop at 50 requests
+per second (latency counted from when each request was due), with Redis healthy and with Redis
+stopped, and whether every lead was stored; and the rate 16 clients sending as fast as they can
+reach.
 
 A gate: it exits 1, naming each, if a target is missed (TARGETS below: every page at
 MIN_RATIO of the floor or more and p99 under PAGE_P99_MS; the POSTs' p99 under POST_P99_MS with
@@ -64,8 +67,8 @@ SENDERS = 64  # threads sending them: enough for requests 1.3 s slow before one 
 TARGETS = [*PUBLIC_PAGES, *MACHINE_PAGES]
 # The targets of the fast-pages issue; ratios are measured in the same run.
 MIN_RATIO = 0.8
-# The floor is measured again after every FLOOR_EVERY targets.
-FLOOR_EVERY = 3
+# Each target's turns in a round, with the floor's around them.
+TURNS = ("floor", "page", "page", "floor")
 PAGE_P99_MS = 50
 POST_P99_MS = 100
 MAX_PAGE_BYTES = 30 * 1000
@@ -74,7 +77,9 @@ MAX_PAGE_BYTES = 30 * 1000
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per target")
+    parser.add_argument(
+        "--seconds", type=int, default=3, help="wrk duration of each turn (4 per target a round)"
+    )
     parser.add_argument("--post-seconds", type=int, default=10, help="open-loop POST duration")
     parser.add_argument(
         "--warm-up-seconds", type=int, default=1, help="wrk per target before measuring (0: none)"
@@ -203,7 +208,8 @@ def _measure_pages(
     seconds: int,
     warm_up_seconds: int = 1,
 ) -> tuple[dict[str, list[Measure]], dict[str, list[float]]]:
-    """Each target's measures, and its ratios to the floor measured around it, by round."""
+    """Each target's measures, and its ratios to the floor measured in turns with it, by
+    round."""
     if warm_up_seconds:
         _run_wrk(wrk, floor_url, seconds=warm_up_seconds)
         for path in targets:
@@ -213,20 +219,28 @@ def _measure_pages(
     ratios: dict[str, list[float]] = {path: [] for path in targets}
     for round_number in range(1, rounds + 1):
         print(f"Round {round_number} of {rounds}…")
-        # The floor before and after every few targets: each is compared with the floor as the
-        # machine ran just then (its load from elsewhere varies over minutes), not minutes apart.
-        for first in range(0, len(targets), FLOOR_EVERY):
-            if first == 0:
-                results["floor"].append(_run_wrk(wrk, floor_url, seconds=seconds))
-            floor_before = results["floor"][-1].requests_per_second
-            group = targets[first : first + FLOOR_EVERY]
-            measured = {path: _run_wrk(wrk, site + path, seconds=seconds) for path in group}
-            results["floor"].append(_run_wrk(wrk, floor_url, seconds=seconds))
-            floor_then = (floor_before + results["floor"][-1].requests_per_second) / 2
-            for path, measure in measured.items():
-                results[path].append(measure)
-                ratios[path].append(measure.requests_per_second / floor_then)
+        for path in targets:
+            turns = {"floor": [], "page": []}
+            for turn in TURNS:
+                url = floor_url if turn == "floor" else site + path
+                turns[turn].append(_run_wrk(wrk, url, seconds=seconds))
+            floor, page = _together(turns["floor"]), _together(turns["page"])
+            results["floor"].append(floor)
+            results[path].append(page)
+            ratios[path].append(page.requests_per_second / floor.requests_per_second)
     return results, ratios
+
+
+def _together(turns: list[Measure]) -> Measure:
+    """Turns of the same length as one measure: their mean rate, and the slower turn's
+    latencies."""
+    return Measure(
+        statistics.mean(turn.requests_per_second for turn in turns),
+        max(turn.p50_ms for turn in turns),
+        max(turn.p99_ms for turn in turns),
+        sum(turn.errors for turn in turns),
+        sum(turn.not_ok for turn in turns),
+    )
 
 
 def _run_wrk(wrk: str, url: str, *, seconds: int) -> Measure:
