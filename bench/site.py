@@ -69,6 +69,7 @@ TARGETS = [*PUBLIC_PAGES, *MACHINE_PAGES]
 MIN_RATIO = 0.8
 # Each target's turns in a round, with the floor's around them.
 TURNS = ("floor", "page", "page", "floor")
+SMOKE_TURNS = ("floor", "page")
 PAGE_P99_MS = 50
 POST_P99_MS = 100
 MAX_PAGE_BYTES = 30 * 1000
@@ -116,6 +117,8 @@ def main() -> int:
                     rounds=args.rounds,
                     seconds=args.seconds,
                     warm_up_seconds=args.warm_up_seconds,
+                    # The smoke run times nothing: one turn each is enough to see it all works.
+                    turns=SMOKE_TURNS if args.smoke else TURNS,
                 )
                 # Measured now, as served with Redis up (the POSTs below stop it).
                 sizes = _page_sizes(site, targets)
@@ -207,8 +210,9 @@ def _measure_pages(
     rounds: int,
     seconds: int,
     warm_up_seconds: int = 1,
+    turns: tuple[str, ...] = TURNS,
 ) -> tuple[dict[str, list[Measure]], dict[str, list[float]]]:
-    """Each target's measures, and its ratios to the floor measured in turns with it, by
+    """Each target's measures, and its ratios to the floor measured in `turns` with it, by
     round."""
     if warm_up_seconds:
         _run_wrk(wrk, floor_url, seconds=warm_up_seconds)
@@ -220,11 +224,11 @@ def _measure_pages(
     for round_number in range(1, rounds + 1):
         print(f"Round {round_number} of {rounds}…")
         for path in targets:
-            turns = {"floor": [], "page": []}
-            for turn in TURNS:
+            measured = {"floor": [], "page": []}
+            for turn in turns:
                 url = floor_url if turn == "floor" else site + path
-                turns[turn].append(_run_wrk(wrk, url, seconds=seconds))
-            floor, page = _together(turns["floor"]), _together(turns["page"])
+                measured[turn].append(_run_wrk(wrk, url, seconds=seconds))
+            floor, page = _together(measured["floor"]), _together(measured["page"])
             results["floor"].append(floor)
             results[path].append(page)
             ratios[path].append(page.requests_per_second / floor.requests_per_second)
