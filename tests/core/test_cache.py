@@ -136,13 +136,20 @@ def own_redis(tmp_path):
         server.stop()
 
 
-def test_once_redis_answers_again_the_cache_works_again(own_redis, clock):
+def restarted_after_a_failed_read(own_redis, kept_value) -> KeptClientRedisCache:
+    """A cache that kept `kept_value`, then failed to read it while Redis was down (which opens
+    its breaker); Redis is up again, empty."""
     backend = KeptClientRedisCache(own_redis.url, {"OPTIONS": {"socket_timeout": 0.5}})
-    backend.set("page", "kept")
+    backend.set("page", kept_value)
     own_redis.kill()
     with pytest.raises(RedisConnectionError):
         backend.get("page")
     own_redis.start()
+    return backend
+
+
+def test_once_redis_answers_again_the_cache_works_again(own_redis, clock):
+    backend = restarted_after_a_failed_read(own_redis, "kept")
 
     with pytest.raises(RedisUnreachableError):
         backend.get("page")  # not yet tried again
@@ -154,12 +161,7 @@ def test_once_redis_answers_again_the_cache_works_again(own_redis, clock):
 
 
 def test_an_error_redis_answered_with_is_no_outage(own_redis, clock):
-    backend = KeptClientRedisCache(own_redis.url, {"OPTIONS": {"socket_timeout": 0.5}})
-    backend.set("page", "not a number")
-    own_redis.kill()
-    with pytest.raises(RedisConnectionError):
-        backend.get("page")
-    own_redis.start()
+    backend = restarted_after_a_failed_read(own_redis, "not a number")
     clock[0] += UNREACHABLE_SECONDS
 
     with pytest.raises(ValueError):  # the trial call: Redis answers, with an error
