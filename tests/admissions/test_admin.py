@@ -154,8 +154,10 @@ def test_priority_program_source_and_received_date_filters(desk):
     assert listed(desk, priority__exact="urgent") == [urgent]
     assert listed(desk, program__id__exact=iop.pk) == [in_iop]
     assert listed(desk, source="newsletter") == [in_iop]
-    since = (timezone.localdate() - timedelta(days=7)).isoformat()
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    # As the filter's own "Past 7 days" link spells them: aware local midnights.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    since = str(midnight - timedelta(days=7))
+    tomorrow = str(midnight + timedelta(days=1))
     recent = listed(desk, created_at__gte=since, created_at__lt=tomorrow)
     assert old not in recent and urgent in recent
 
