@@ -64,6 +64,7 @@ def get_help(request):
             blank_form.html,
             stand_ins=(CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER),
             fill=fill_in_visitor_tokens,
+            rendered_at=blank_form.rendered_at,
         )
     return response
 

@@ -34,7 +34,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -209,6 +209,8 @@ class Rendered:
     html: str
     # False for HTML made from stand-ins (the database's lists missing during an outage).
     keep: bool = True
+    # time.time() when it was rendered: a page made from it is kept no longer than it is.
+    rendered_at: float = field(default_factory=time.time)
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ class PageForEveryone:
     html: str  # with stand-ins where each visitor's values go
     stand_ins: tuple[str, ...]
     fill: str  # dotted path of fill(request) -> dict[stand-in, value] | None
+    rendered_at: float  # time.time() when `html` was rendered
 
 
 def keep_for_everyone(
@@ -224,12 +227,17 @@ def keep_for_everyone(
     *,
     stand_ins: tuple[str, ...],
     fill: Callable[..., dict[str, str] | None],
+    rendered_at: float | None = None,
 ) -> HttpResponse:
     """Mark the response to an anonymous visitor as `html` with that visitor's values put in
     where `stand_ins` are: `fill(request)` (a module-level function) gives them, by stand-in. The
-    page cache keeps `html` and serves the next anonymous visitors from it, each through `fill`."""
+    page cache keeps `html` and serves the next anonymous visitors from it, each through `fill`.
+    `rendered_at`, for HTML kept already (`cached_html`), is when it was rendered: the page is
+    then kept only for what is left of PAGE_CACHE_SECONDS since, so that nothing is shown
+    longer than the bound after it was rendered."""
     fill_path = f"{fill.__module__}.{fill.__qualname__}"
-    response.page_for_everyone = PageForEveryone(html, tuple(stand_ins), fill_path)
+    rendered_at = time.time() if rendered_at is None else rendered_at
+    response.page_for_everyone = PageForEveryone(html, tuple(stand_ins), fill_path, rendered_at)
     return response
 
 
@@ -366,7 +374,7 @@ class PageWithStandIns:
         parts = [piece.encode() for piece in pieces[::2]]
         return cls(
             generation=generation,
-            kept_until=time.time() + seconds,
+            kept_until=min(time.time(), page.rendered_at) + seconds,
             status=response.status_code,
             # Each visitor's CSRF cookie goes with the page.
             headers=_stored_headers(response, vary_on=("Accept-Encoding", "Cookie")),

@@ -109,6 +109,7 @@ def _blank_form_page(request, name: str, sessions) -> HttpResponse | None:
             blank.html,
             stand_ins=(CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER),
             fill=fill_in_visitor_tokens,
+            rendered_at=blank.rendered_at,
         )
     return response
 

@@ -92,8 +92,13 @@ def test_the_page_is_a_labelled_search_form_with_a_heading_for_the_results():
 
 @on_postgresql
 def test_a_title_match_ranks_above_a_match_in_the_text():
-    in_text = ArticleFactory(title="Evenings at home", body="Talk about relapse prevention.")
-    in_title = ArticleFactory(title="Relapse prevention", body="Plans for hard days.")
+    # The title match is the older of the two, so newness (the tie-breaker) cannot order it first.
+    in_title = ArticleFactory(
+        title="Relapse prevention", body="Plans for hard days.", publish_at=days_ago(30)
+    )
+    in_text = ArticleFactory(
+        title="Evenings at home", body="Talk about relapse prevention.", publish_at=days_ago(1)
+    )
 
     results = search("relapse prevention")
 
@@ -101,6 +106,7 @@ def test_a_title_match_ranks_above_a_match_in_the_text():
         in_title.get_absolute_url(),
         in_text.get_absolute_url(),
     ]
+    assert results[0].rank > results[1].rank
 
 
 def test_a_title_match_is_found_first_among_more_matches_than_are_shown():

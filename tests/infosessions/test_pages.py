@@ -471,3 +471,20 @@ def test_during_a_flood_the_session_page_asks_for_the_proof_of_work(monkeypatch)
 
     for html in (shown, again.decode()):
         assert 'data-challenge-url="/get-help/challenge/"' in html
+
+
+def test_a_started_session_s_page_is_gone_within_the_bound_under_any_address(settings):
+    # Reproduced: the blank page, kept for 20 s, made a page under a new address (?page=1)
+    # 18 s later, which was then kept 20 s more: a started session was open 38 s after.
+    session = InfoSessionFactory()
+    url = session.get_absolute_url()
+    bound = timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+    with time_machine.travel(session.starts_at - timedelta(seconds=1), tick=False):
+        Client().get(url)
+    with time_machine.travel(session.starts_at + bound - timedelta(seconds=2), tick=False):
+        assert Client().get(f"{url}?page=1").status_code == 200
+
+    with time_machine.travel(session.starts_at + bound, tick=False):
+        responses = [Client().get(address) for address in (url, f"{url}?page=1")]
+
+    assert [response.status_code for response in responses] == [404, 404]
