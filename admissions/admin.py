@@ -170,6 +170,8 @@ class ReviewFilter(admin.SimpleListFilter):
 
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
+    # Past versions are read in the list, never opened as a form (history_form_view).
+    object_history_list_template = "admin/history_without_version_forms.html"
     list_display = [
         "reference_link",
         "received",

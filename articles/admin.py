@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
@@ -218,7 +219,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An earlier revision, to restore: simple_history's form shows the article's
-        categories, programs and tags as they are now; it gets the revision's own."""
+        categories, programs and tags as they are now; it gets the revision's own. Restoring
+        is changing the article: simple_history lets anyone who may read the history send the
+        form, so it is refused to anyone who may not change the article."""
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None or not self.has_change_permission(request, article):
+                raise PermissionDenied
         record = Article.history.filter(id=object_id, history_id=version_id).first()
         if record is not None:
             request._revision_relations = {

@@ -157,6 +157,8 @@ class RegistrationInline(admin.TabularInline):
 
 @admin.register(InfoSession)
 class InfoSessionAdmin(SimpleHistoryAdmin):
+    # Past versions are read in the list, never opened as a form (history_form_view).
+    object_history_list_template = "admin/history_without_version_forms.html"
     form = InfoSessionForm
     list_display = [
         "title",
@@ -240,6 +242,14 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
         if request.GET.get(WhenFilter.parameter_name) == "past":
             return ["-starts_at", "-pk"]
         return ["starts_at", "pk"]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's form of a past version saves whatever is sent to it, for anyone who
+        # may read the history: an old version would move the session back without telling
+        # anyone, lower its calendar SEQUENCE, or bring a cancelled session back. Changes go
+        # through the session's own form, which tells its registrants; the history list shows
+        # what changed.
+        raise PermissionDenied
 
     def has_change_permission(self, request, obj=None):
         # A cancelled session is a record: nothing more to change, nobody more to tell.

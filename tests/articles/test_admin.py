@@ -385,3 +385,26 @@ def test_a_revision_recorded_before_tags_were_kept_leaves_the_tags_as_they_are(m
     page = marketing.get(f"{ADMIN}{article.pk}/history/{first.history_id}/")
 
     assert [tag.name for tag in page.context["adminform"].form["tags"].value()] == ["weekends"]
+
+
+def test_someone_who_may_only_read_articles_cannot_restore_a_revision(client):
+    # simple_history's form of a past version saves for anyone who may read the history.
+    from django.contrib.auth.models import Permission
+
+    from tests.admissions.factories import StaffFactory
+    from tests.staff_sign_in import sign_in
+
+    reader = StaffFactory()
+    reader.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_article", "view_historicalarticle"])
+    )
+    sign_in(client, reader)
+    article = ArticleFactory(title="First title")
+    first = article.history.earliest()
+    Article.objects.filter(pk=article.pk).update(title="Second title")
+
+    response = client.post(f"{ADMIN}{article.pk}/history/{first.history_id}/", revision_form(first))
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.title == "Second title"

@@ -637,6 +637,37 @@ def test_a_cancelled_session_is_no_longer_changed():
     assert session.title != "Back on"
 
 
+@pytest.mark.parametrize("who", [MarketingFactory, SupervisorFactory])
+def test_a_past_version_of_a_session_is_read_in_its_history_never_sent_back(
+    who, django_capture_on_commit_callbacks
+):
+    # Reproduced: the form of a past version, sent back, brought a cancelled session back with
+    # its registrations, or moved one back without telling anyone and lowered its SEQUENCE.
+    session = InfoSessionFactory(title="Evening IOP")
+    RegistrationFactory(session=session)
+    first = session.history.earliest()
+    marketing = admin_as(MarketingFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        marketing.post(session_page(session), session_form(session, title="Evening IOP, moved"))
+        action(marketing, SESSIONS, "cancel_sessions", [session], confirmed="yes")
+    session.refresh_from_db()
+    editor = admin_as(who())
+    assert session.cancelled_at is not None
+    history_page = reverse("admin:infosessions_infosession_history", args=[session.pk])
+    version_form = reverse(
+        "admin:infosessions_infosession_simple_history", args=[session.pk, first.pk]
+    )
+
+    shown = editor.get(history_page)
+    sent = editor.post(version_form, session_form(first.instance))
+
+    assert shown.status_code == 200 and "Evening IOP" in shown.content.decode()
+    assert version_form not in shown.content.decode()
+    assert sent.status_code == 403
+    kept = InfoSession.objects.get(pk=session.pk)
+    assert (kept.title, kept.cancelled_at) == ("Evening IOP, moved", session.cancelled_at)
+
+
 def test_sessions_are_cancelled_not_deleted():
     session = InfoSessionFactory()
     RegistrationFactory(session=session)
