@@ -22,6 +22,7 @@ from taggit.managers import TaggableManager
 
 from center.models import Person
 from core.images import alt_text_required, check_alt_text
+from core.text import shortened
 from programs.models import Program
 
 MARKDOWN_HELP = (
@@ -290,6 +291,14 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def description(self) -> str:
+        """What search engines and link previews show: the meta description, else the summary
+        cut to the length they show."""
+        return self.meta_description or shortened(
+            self.summary, self._meta.get_field("meta_description").max_length
+        )
 
     @property
     def modified_at(self):

@@ -34,7 +34,7 @@ def blog_posting(article, center: Center, categories, tags) -> dict:
         "mainEntityOfPage": url,
         "url": url,
         "headline": article.title,
-        "description": article.meta_description or article.summary,
+        "description": article.description,
         "datePublished": article.publish_at,
         "dateModified": article.modified_at,
         "author": _person(article.author),

@@ -2,7 +2,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.utils.timezone import localdate
 
 from articles import search
 from articles.models import Article, Category
@@ -72,12 +71,6 @@ def article_page(request, article, *, categories=None, tags=None, related_progra
         "related_programs": related_programs,
         "related_articles": related,
         "preview": preview,
-        # Changed on a later day than it was published (a typo fixed the same day is not news).
-        "updated_later": bool(
-            article.publish_at
-            and article.updated_at
-            and localdate(article.updated_at) > localdate(article.publish_at)
-        ),
         "breadcrumbs": trail,
         "structured_data": [
             blog_posting(article, center, categories, tags),

@@ -10,6 +10,22 @@ BIDI_CONTROLS = frozenset(
 _LINE_BREAKS = frozenset("\n\t")
 
 
+def shortened(text: str, length: int) -> str:
+    """`text` in at most `length` characters (a search engine's snippet, a link preview): when
+    it is longer, its whole sentences that fit, if they say enough, else cut after a whole word
+    with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    sentences_end = max(text.rfind(f"{stop} ", 0, length) for stop in ".!?")
+    if sentences_end >= length // 2:
+        return text[: sentences_end + 1]
+    cut = text[: length - 1]
+    if not text[length - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def normalise_line_breaks(value: str) -> str:
     """Every line break as one "\\n". Browsers send a textarea's line breaks as "\\r\\n" but
     count them, in its `value`, as one character: normalised, the server counts as they do."""

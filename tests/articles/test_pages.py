@@ -128,15 +128,24 @@ def test_an_article_offers_its_programs_the_form_and_the_24_7_phone(article):
     assert 'href="tel:+16175550143"' in html
 
 
-def test_an_updated_date_shows_once_the_article_changed_on_a_later_day(time_machine, settings):
+def test_the_updated_date_is_when_readers_last_saw_it_change(time_machine, settings):
     settings.PAGE_CACHE_SECONDS = 0
     time_machine.move_to("2026-12-07 12:00 -05:00", tick=False)
     article = ArticleFactory(publish_at=days_ago(0) - timedelta(hours=1))
-    assert "Updated" not in html_of(article.get_absolute_url())
+    assert updated_date(html_of(article.get_absolute_url())) == "December 7, 2026"
 
+    # Written in November, edited since: the edit's day.
     type(article).objects.filter(pk=article.pk).update(publish_at=days_ago(30))
+    assert updated_date(html_of(article.get_absolute_url())) == "December 7, 2026"
 
-    assert "Updated" in html_of(article.get_absolute_url())
+    # Written and scheduled in November, out today: updated no earlier than it is out.
+    time_machine.move_to("2026-12-20 09:00 -05:00", tick=False)
+    type(article).objects.filter(pk=article.pk).update(publish_at=days_ago(1))
+    assert updated_date(html_of(article.get_absolute_url())) == "December 19, 2026"
+
+
+def updated_date(html: str) -> str:
+    return re.search(r"<dt>Updated</dt><dd><time[^>]*>([^<]+)</time>", html).group(1)
 
 
 def test_related_articles_share_a_category_and_are_public(article):
@@ -167,6 +176,11 @@ def test_search_engines_and_link_previews_read_the_article(article):
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:title" content="Peer support in IOP">' in html
     assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:title" content="Peer support in IOP">' in html
+    assert (
+        '<meta name="twitter:description" content="How peer support in an evening IOP group '
+        'helps recovery.">'
+    ) in html
     assert "noindex" not in html
 
 
@@ -324,3 +338,18 @@ def test_a_category_added_after_the_article_was_saved_shows_at_once(
         article.categories.add(CategoryFactory(name="Family life"))
 
     assert "Family life" in visitor.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_long_summary_is_cut_to_what_search_engines_show():
+    summary = ("Evening groups fit around work and family, and they bring people together. " * 4)[
+        :300
+    ]
+    article = ArticleFactory(summary=summary, meta_description="")
+
+    html = html_of(article.get_absolute_url())
+
+    description = re.search(r'<meta name="description" content="([^"]+)">', html).group(1)
+    assert description == summary[:149]  # its two whole sentences that fit
+    assert f'<meta property="og:description" content="{description}">' in html
+    assert json_ld(html)[0]["description"] == description
+    assert f'<p class="lead">{summary}</p>' in html  # the page itself shows it whole

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from core.text import BIDI_CONTROLS, clean_text
+from core.text import BIDI_CONTROLS, clean_text, shortened
 
 
 def test_every_control_and_bidirectional_character_is_taken_out():
@@ -28,3 +28,16 @@ def test_every_control_and_bidirectional_character_is_taken_out():
 )
 def test_what_is_kept(value, multiline, cleaned):
     assert clean_text(value, multiline=multiline) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        ("Short enough.", 20, "Short enough."),
+        ("First sentence here. Second one is far too long to fit", 30, "First sentence here."),
+        ("One long sentence without any stop at all", 20, "One long sentence…"),
+        ("Unbroken" * 10, 24, "UnbrokenUnbrokenUnbroke…"),
+    ],
+)
+def test_a_text_is_shortened_to_its_whole_sentences_or_whole_words(text, length, expected):
+    assert shortened(text, length) == expected
