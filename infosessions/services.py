@@ -422,13 +422,17 @@ def send_due_reminders(now: datetime | None = None) -> int:
             if current is None:
                 continue
             moment = f"{which}:{int(current.starts_at.timestamp())}"
-            # Read under the lock, as giving a place up takes it: only places still held.
+            due = reminder_due_at(current, which)
+            # Read under the lock, as giving a place up takes it: only places still held, and
+            # held before the reminder was due (the message giving a later one says when).
             registrations = list(
                 current.registrations.filter(
-                    status=Status.REGISTERED, created_at__lt=reminder_due_at(current, which)
+                    Q(promoted_at__isnull=True) | Q(promoted_at__lt=due),
+                    status=Status.REGISTERED,
+                    created_at__lt=due,
                 )
             )
-            reminded = _reminded(registrations, moment)
+            reminded = _reminded(registrations, current, which)
             for registration in registrations:
                 if registration.pk in reminded:
                     continue
@@ -439,24 +443,25 @@ def send_due_reminders(now: datetime | None = None) -> int:
     return made
 
 
-def _reminded(registrations: list[Registration], moment: str) -> set[int]:
-    """The registrations with this reminder (which, for this start) made and not given up."""
-    prefixes = {_key(Purpose.SESSION_REMINDER, r.pk, moment): r.pk for r in registrations}
+def _reminded(registrations: list[Registration], session: InfoSession, which: str) -> set[int]:
+    """The registrations already reminded (this kind of reminder) recently enough for it to hold
+    for the session's start now: sent, or made and not sent yet, at or after the start less one
+    and a half times the reminder's lead. A session moved by an hour is then told by its update
+    alone; one moved by a day or more gets this reminder again for its new date. Reminders given
+    up never count."""
+    prefixes = [f"{_key(Purpose.SESSION_REMINDER, r.pk, which)}:" for r in registrations]
     if not prefixes:
         return set()
-    # Keys are <prefix>:<sequence>, or the bare prefix (as made before the sequence was in it).
-    named = functools.reduce(
-        operator.or_, (Q(key=prefix) | Q(key__startswith=f"{prefix}:") for prefix in prefixes)
-    )
+    since = session.starts_at - 1.5 * (session.starts_at - reminder_due_at(session, which))
+    # Keys are <purpose>:<registration>:<which>:<start>[:<sequence>] (see send_due_reminders).
+    named = functools.reduce(operator.or_, (Q(key__startswith=prefix) for prefix in prefixes))
     made = Dispatch.objects.filter(
-        named, purpose=Purpose.SESSION_REMINDER, given_up_at__isnull=True
+        named,
+        Q(sent_at__gte=since) | Q(sent_at__isnull=True, created_at__gte=since),
+        purpose=Purpose.SESSION_REMINDER,
+        given_up_at__isnull=True,
     ).values_list("key", flat=True)
-    reminded = set()
-    for key in made:
-        prefix = key if key in prefixes else key.rsplit(":", 1)[0]
-        if prefix in prefixes:
-            reminded.add(prefixes[prefix])
-    return reminded
+    return {_registration_in_key(key, Purpose.SESSION_REMINDER) for key in made}
 
 
 def _locked_if_unchanged(session: InfoSession) -> InfoSession | None:

@@ -8,13 +8,21 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from infosessions.models import Registration, Status
-from tests.browser.test_accessibility import WCAG_A_AND_AA
+from tests.browser.test_accessibility import VIEWPORTS, WCAG_A_AND_AA
 from tests.browser.test_consultation_form import focused, tab_to
 
 
 def assert_accessible(page) -> None:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def assert_accessible_at_each_width(page) -> None:
+    """A phone's and a desktop's width, as the public pages' test checks them. The page is not
+    loaded again (a thank-you page shows once)."""
+    for viewport in VIEWPORTS.values():
+        page.set_viewport_size(viewport)
+        assert_accessible(page)
 
 
 ANSWERS = {
@@ -41,6 +49,7 @@ def test_a_person_registers_with_the_keyboard_alone_then_gives_the_place_up(page
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. You are registered.")
+    assert_accessible_at_each_width(page)
     registration = Registration.objects.get()
     assert registration.status == Status.REGISTERED
     (confirmation,) = [m for m in mail.outbox if "robin.avery@example.org" in m.to]
@@ -70,7 +79,7 @@ def test_errors_are_listed_first_and_each_links_to_its_field(page):
     assert not Registration.objects.exists()
 
 
-def test_a_full_session_and_a_broken_cancel_link_are_accessible_too(page):
+def test_a_full_session_its_waiting_list_page_and_a_broken_cancel_link_are_accessible(page):
     from infosessions.models import InfoSession
     from tests.infosessions.factories import RegistrationFactory
 
@@ -81,6 +90,16 @@ def test_a_full_session_and_a_broken_cancel_link_are_accessible_too(page):
     expect(page.get_by_role("heading", name="This session is full")).to_be_visible()
     expect(page.get_by_role("button", name="Join the waiting list")).to_be_visible()
     assert_accessible(page)
+
+    page.get_by_role("textbox", name="First name").fill("Robin")
+    page.get_by_role("textbox", name="Last name").fill("Avery")
+    page.get_by_role("textbox", name="E-mail").fill("robin.avery@example.org")
+    page.locator("#id_consent").check()
+    page.wait_for_timeout(2100)  # the form refuses instant submissions
+    page.get_by_role("button", name="Join the waiting list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
+    assert_accessible_at_each_width(page)
+    assert Registration.objects.get(email="robin.avery@example.org").status == Status.WAITLISTED
 
     page.goto("/info-sessions/cancel/not-a-real-token/")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")

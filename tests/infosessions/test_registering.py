@@ -65,6 +65,21 @@ def test_the_confirmation_carries_an_invitation_and_names_no_treatment_in_its_su
     assert "Evening IOP: what to expect" in event["DESCRIPTION"]
 
 
+def test_the_first_e_mail_of_a_place_tells_a_stranger_what_to_do_and_that_the_link_asks_first(
+    register,
+):
+    # Mail scanners open links: the cancel link shows a page that asks, it gives nothing up.
+    session = InfoSessionFactory(capacity=1)
+    register(session, email="seat@example.org")
+    register(session, email="waiting@example.org")
+
+    for address in ("seat@example.org", "waiting@example.org"):
+        (message,) = messages_to(address)
+        assert "Did not sign up for this? You can ignore this e-mail" in message.body
+        assert "Open this link and confirm to give up your place" in message.body
+        assert "one click" not in message.body
+
+
 def test_no_acknowledgment_besides_the_confirmation(register):
     register(InfoSessionFactory())
 
@@ -251,3 +266,29 @@ def test_a_link_changed_before_the_confirmation_went_out_is_in_the_confirmation_
     assert "new-room" in message.body and "old-room" not in message.body
     old, new = Dispatch.objects.filter(purpose=Purpose.SESSION_CONFIRMATION).order_by("pk")
     assert old.given_up_at is not None and new.sent_at is not None
+
+
+def test_seats_cut_below_the_places_taken_move_nobody_and_give_no_seat_until_back_under(
+    register, django_capture_on_commit_callbacks
+):
+    session = InfoSessionFactory(capacity=3)
+    holders = [register(session, email=f"holder{n}@example.org") for n in range(3)]
+    waiting = register(session, email="waiting@example.org")
+    mail.outbox.clear()
+
+    session.capacity = 1
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"capacity"})
+        services.cancel_registration(holders[0].pk)  # still one over the seats
+    newcomer = register(session, email="newcomer@example.org")
+
+    assert [h.status for h in session.registrations.filter(email__startswith="holder")] == [
+        Status.CANCELLED,
+        Status.REGISTERED,
+        Status.REGISTERED,
+    ]
+    waiting.refresh_from_db()
+    assert waiting.status == Status.WAITLISTED
+    assert not messages_to("waiting@example.org")
+    assert newcomer.status == Status.WAITLISTED

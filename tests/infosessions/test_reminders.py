@@ -277,3 +277,131 @@ def test_a_change_after_the_reminder_was_sent_sends_an_update_not_a_second_remin
 
     assert [message.subject for message in later] == []
     assert Dispatch.objects.filter(purpose=Purpose.SESSION_REMINDER).count() == 1
+
+
+# --- A session moved after a reminder was sent ------------------------------------------------
+
+
+def move(session, later: timedelta, at: datetime, django_capture_on_commit_callbacks) -> list:
+    """Admin moves the session `later`, at the time `at`: the messages that sends."""
+    before = len(mail.outbox)
+    with (
+        time_machine.travel(at, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        type(session).objects.filter(pk=session.pk).update(
+            starts_at=session.starts_at + later, ends_at=session.ends_at + later
+        )
+        services.session_changed(session, {"starts_at", "ends_at"})
+    session.refresh_from_db()
+    return mail.outbox[before:]
+
+
+@pytest.mark.parametrize(
+    ("which", "later", "new_time"),
+    [
+        (services.DAY_BEFORE, timedelta(hours=1), "7:00 PM"),
+        (services.HOUR_BEFORE, timedelta(minutes=30), "6:30 PM"),
+    ],
+)
+def test_a_session_moved_a_little_after_a_reminder_is_not_reminded_of_again(
+    django_capture_on_commit_callbacks, which, later, new_time
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="robin@example.org")
+    due = services.reminder_due_at(session, which)
+    (reminder,) = reminders(due, django_capture_on_commit_callbacks)
+
+    (update,) = move(session, later, due + timedelta(minutes=5), django_capture_on_commit_callbacks)
+    new_due = services.reminder_due_at(session, which)
+    again = [
+        *reminders(new_due, django_capture_on_commit_callbacks),
+        *reminders(new_due + timedelta(minutes=9), django_capture_on_commit_callbacks),
+    ]
+
+    assert "6:00 PM" in reminder.subject
+    assert update.subject.startswith("Changed:") and new_time in update.body
+    assert again == []
+
+
+@pytest.mark.parametrize(
+    ("which", "later"),
+    [
+        (services.DAY_BEFORE, timedelta(days=1)),
+        (services.DAY_BEFORE, timedelta(weeks=1)),
+        (services.HOUR_BEFORE, timedelta(days=2)),
+    ],
+)
+def test_a_session_moved_by_days_after_a_reminder_gets_its_reminders_for_the_new_date(
+    django_capture_on_commit_callbacks, which, later
+):
+    session = session_at(datetime(2026, 12, 10, 18, 0))
+    registered(session, email="robin@example.org")
+    due = services.reminder_due_at(session, which)
+    assert len(reminders(due, django_capture_on_commit_callbacks)) == 1
+
+    move(session, later, due + timedelta(minutes=5), django_capture_on_commit_callbacks)
+    sent = [
+        *reminders(
+            services.reminder_due_at(session, services.DAY_BEFORE),
+            django_capture_on_commit_callbacks,
+        ),
+        *reminders(
+            services.reminder_due_at(session, services.HOUR_BEFORE),
+            django_capture_on_commit_callbacks,
+        ),
+    ]
+
+    assert [message.subject for message in sent] == [
+        "Reminder: tomorrow at 6:00 PM",
+        "Reminder: in an hour, at 6:00 PM",
+    ]
+
+
+# --- A place given shortly before -------------------------------------------------------------
+
+
+def promoted_at(moment: datetime, django_capture_on_commit_callbacks):
+    """A full session: the one seat is given up at `moment`, and the first waiting gets it."""
+    session = session_at(datetime(2026, 12, 10, 18, 0), capacity=1)
+    holder = registered(session, email="holder@example.org")
+    registered(session, email="waiting@example.org", status=Status.WAITLISTED)
+    with (
+        time_machine.travel(moment, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.cancel_registration(holder.pk)
+    return session
+
+
+def subjects_to(address: str) -> list[str]:
+    return [message.subject for message in mail.outbox if address in message.to]
+
+
+def test_a_place_given_in_the_last_hour_gets_no_hour_before_reminder(
+    django_capture_on_commit_callbacks,
+):
+    session = promoted_at(
+        datetime(2026, 12, 10, 17, 20, tzinfo=BOSTON), django_capture_on_commit_callbacks
+    )
+
+    reminders(session.starts_at - timedelta(minutes=39), django_capture_on_commit_callbacks)
+
+    # The message giving the place says when the session is.
+    assert subjects_to("waiting@example.org") == ["A place opened for you on Thursday, December 10"]
+
+
+def test_a_place_given_after_the_day_before_reminder_was_due_gets_only_the_hour_before_one(
+    django_capture_on_commit_callbacks,
+):
+    session = promoted_at(
+        datetime(2026, 12, 9, 20, 0, tzinfo=BOSTON), django_capture_on_commit_callbacks
+    )
+
+    reminders(datetime(2026, 12, 9, 20, 1, tzinfo=BOSTON), django_capture_on_commit_callbacks)
+    reminders(session.starts_at - timedelta(hours=1), django_capture_on_commit_callbacks)
+
+    assert subjects_to("waiting@example.org") == [
+        "A place opened for you on Thursday, December 10",
+        "Reminder: in an hour, at 6:00 PM",
+    ]
