@@ -6,7 +6,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import publishing
-from articles.models import Article, ArticleImage, Category, OldAddress, State
+from articles.models import Article, ArticleImage, Category, OldAddress, State, Status
 from articles.rendering import missing_images
 from articles.views import article_page
 from articles.widgets import MarkdownEditor
@@ -81,6 +80,15 @@ class ArticleImageAdmin(admin.ModelAdmin):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # What the editor means, draft, scheduled or published; stored as draft or published with
+    # its publish time (what is public is decided by the time alone, see ArticleQuerySet).
+    status = forms.ChoiceField(
+        choices=State.choices,
+        initial=State.DRAFT,
+        help_text="Scheduled: it appears by itself at its publish time (within half a minute). "
+        "Published: at once, or at the time given.",
+    )
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (ArticleAdmin.fieldsets choose what is shown)
@@ -92,6 +100,22 @@ class ArticleAdminForm(forms.ModelForm):
         }
         # Textareas: a line break counts as one character, as in the browser's count.
         field_classes = {"summary": MultilineCharField, "meta_description": MultilineCharField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["status"] = self.instance.state
+
+    def clean(self):
+        cleaned_data = super().clean()
+        publish_at = cleaned_data.get("publish_at")
+        if cleaned_data.get("status") == State.SCHEDULED:
+            if publish_at is None or publish_at <= timezone.now():
+                self.add_error(
+                    "publish_at", "Give the time it is to appear, a time to come, to schedule it."
+                )
+            cleaned_data["status"] = Status.PUBLISHED
+        return cleaned_data
 
     def clean_hero_image(self):
         image = self.cleaned_data.get("hero_image")
@@ -163,7 +187,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "Publishing",
             {
                 "fields": ["status", "publish_at", "noindex"],
-                "description": "Published with a time to come, an article is scheduled: it "
+                "description": "Scheduled, or published with a time to come, an article "
                 "appears by itself at that time (within half a minute).",
             },
         ),
@@ -186,12 +210,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Publish the selected articles now", permissions=["change"])
     def publish_now(self, request, queryset):
-        count = publishing.publish_now(queryset)
+        count, without_author = publishing.publish_now(queryset)
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
             messages.SUCCESS,
         )
+        if without_author:
+            titles = ", ".join(f"“{article.title}”" for article in without_author)
+            self.message_user(
+                request,
+                f"Not published, for want of an author: {titles}. Choose who wrote each, then "
+                "publish it.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Unpublish the selected articles", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -280,10 +312,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             hero_image_height=saved.hero_image_height if saved else None,
         )
         article.render_body()
-        if article.author_id is None:
-            return HttpResponseBadRequest(
-                "Choose an author to see the preview.", content_type="text/plain"
-            )
         article.pk = None  # always shown as a preview, never as the public page
         tags = data.get("tags") or []
         return article_page(

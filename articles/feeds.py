@@ -42,7 +42,7 @@ class ArticleFeed(Feed):
         return article.modified_at
 
     def item_author_name(self, article):
-        return article.author.name_with_credentials
+        return article.author.name_with_credentials  # a public article has one
 
     def item_categories(self, article):
         return [category.name for category in article.categories.all()]

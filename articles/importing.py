@@ -79,6 +79,9 @@ _SENTENCE_OPENERS = frozenset(
     {"here", "there", "these", "those", "this", "that", "some", "many", "most", "so", "if"}
     | {"when", "while", "because", "since", "as", "once", "remember", "please", "let", "we"}
     | {"you", "they", "i", "it", "he", "she", "below", "following", "then", "also", "and"}
+    | {"our", "your", "thank", "thanks"}
+    # A call to act ("Take the first step today"): a sentence, not a heading.
+    | {"take", "call", "reach", "contact", "ask", "talk", "try", "keep", "give", "join", "don't"}
 )
 _SENTENCE_VERBS = frozenset(
     {"is", "are", "was", "were", "be", "been", "include", "includes", "included", "can"}
@@ -86,12 +89,21 @@ _SENTENCE_VERBS = frozenset(
     | {"does", "did", "need", "needs", "means", "let's", "lets", "here's", "there's", "it's"}
     | {"that's", "we're", "you're", "they're", "we've", "you've", "we'll", "you'll", "don't"}
     | {"doesn't", "isn't", "aren't", "can't", "won't"}
+    # Common verbs as a sentence has them ("Recovery takes time", "Treatment works").
+    | {"takes", "helps", "works", "makes", "gives", "gets", "starts", "begins", "matters"}
+    | {"happens", "comes", "goes", "feels", "looks", "seems", "becomes", "keeps", "shows"}
+    | {"offers", "provides", "supports", "brings", "leads", "changes", "grows", "heals"}
+    | {"stays", "tends", "depends", "requires", "involves", "says", "knows", "wants", "allows"}
+    | {"builds", "creates", "continues", "remains", "lasts", "gets", "pays", "costs", "happened"}
 )
 _PHONE = re.compile(r"(?:\(\d{3}\)|(?<!\d)\d{3})[\s.\-–]*\d{3}[\s.\-–]*\d{4}(?!\d)")
 _ADDRESS = re.compile(
     r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.\w|\b[\w-]+\.(?:com|org|net|gov|edu|us|io)\b", re.I
 )
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z“\"]")
+# What makes a Markdown paragraph more than plain words, or not a paragraph at all.
+_MARKDOWN_MARKUP = re.compile(r"[*_`\[\]<>!|\\]|^\s*(?:#|>|-\s|\d+[.)]\s)", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
@@ -122,6 +134,8 @@ class ParsedArticle:
     redirect_from: str = ""
     # Lines above the title taken for the site's banner, for the person importing to check.
     left_out: list[str] = field(default_factory=list)
+    # Lines of the text left out (a link's text glued to a list), for them to check too.
+    left_out_inside: list[str] = field(default_factory=list)
 
 
 # --- Reading a file -------------------------------------------------------------------------------
@@ -167,10 +181,13 @@ def parse_markdown(text: str) -> ParsedArticle:
         title = match.group(1)
         body = body[: match.start()] + body[match.end() :]
     body = body.strip() + "\n"
+    summary = meta.get("summary", "")
+    if not summary:
+        summary, body = _summary_from_the_opening(body)
     return ParsedArticle(
         title=_title(title),
         body=body,
-        summary=meta.get("summary", "") or _first_paragraph(body),
+        summary=summary,
         slug=meta.get("slug", ""),
         author=meta.get("author", ""),
         reviewer=meta.get("reviewer", ""),
@@ -244,18 +261,20 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
     if start is None:
         raise ArticleImportError("has no title (a first line that reads like a title)")
     title = lines[start]
-    blocks: list[tuple[str, str]] = []  # (kind, Markdown): kind is "##", "###", "list" or "p"
+    # (kind, Markdown, right under a list): kind is "##", "###", "list" or "p".
+    blocks: list[tuple[str, str, bool]] = []
     list_items: list[str] = []
     numbered_items: list[str] = []
     seen_heading = False
 
     def end_lists():
         if list_items:
-            blocks.append(("list", "\n".join(f"- {_escaped(item)}" for item in list_items)))
+            items = "\n".join(f"- {_escaped(item)}" for item in list_items)
+            blocks.append(("list", items, False))
             list_items.clear()
         if numbered_items:
             numbered = (f"{n}. {_escaped(item)}" for n, item in enumerate(numbered_items, 1))
-            blocks.append(("list", "\n".join(numbered)))
+            blocks.append(("list", "\n".join(numbered), False))
             numbered_items.clear()
 
     for number in range(start + 1, len(lines)):
@@ -276,19 +295,31 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
         end_lists()
         if _looks_like_a_heading(line, introduces_a_list=_list_follows(lines, bullets, number)):
             level = "###" if line.endswith(":") and seen_heading else "##"
-            blocks.append((level, f"{level} {_escaped(line.rstrip(':').strip())}"))
+            heading = f"{level} {_escaped(line.rstrip(':').strip())}"
+            # Right under a list, with no blank line between: maybe a link's text from the old
+            # page's layout ("PTSD Treatment Center"), left out if nothing comes under it.
+            blocks.append((level, heading, number - 1 in bullets))
             seen_heading = True
         else:
-            blocks.append(("p", _escaped(line)))
+            blocks.append(("p", _escaped(line), False))
     end_lists()
-    blocks = _stray_headings_as_paragraphs(blocks)
-    body = "\n\n".join(markdown for _, markdown in blocks) + "\n"
+    blocks, left_out_inside = _stray_headings(blocks)
+    summary = ""
+    if blocks and blocks[0][0] == "p":
+        # The opening paragraph says what the article is about: it becomes the summary shown
+        # under the title, and is not repeated below it (what does not fit stays there).
+        summary, rest = _lead_sentences(_unescaped(blocks[0][1]))
+        if summary:
+            blocks = [("p", _escaped(rest)), *blocks[1:]] if rest else blocks[1:]
     paragraphs = [markdown for kind, markdown in blocks if kind == "p"]
+    if not summary and paragraphs:
+        summary = _summary(_unescaped(paragraphs[0]))
     return ParsedArticle(
         title=_title(title),
-        body=body,
-        summary=_summary(_unescaped(paragraphs[0])) if paragraphs else "",
+        body="\n\n".join(markdown for _, markdown in blocks) + "\n",
+        summary=summary,
         left_out=[line for line in lines[:start] if line],
+        left_out_inside=left_out_inside,
     )
 
 
@@ -307,7 +338,21 @@ def _title_line(lines: list[str], bullets: set[int]) -> int | None:
         first = next((n for n in range(after_banner, len(lines)) if lines[n]), None)
         if first is not None and could_be_title(first):
             return first
-    return next((n for n in range(len(lines)) if could_be_title(n)), None)
+    first = next((n for n in range(len(lines)) if could_be_title(n)), None)
+    if first is None or _in_title_case(_words(lines[first])):
+        return first
+    # Without the export's gap, a banner's short lines ("Admissions open now") may come first:
+    # a line in Title Case right under them, before any sentence, is the title.
+    banner_lines = 0
+    for number in range(first, len(lines)):
+        if not lines[number]:
+            continue
+        if not could_be_title(number) or banner_lines > BANNER_MAX_LINES:
+            break
+        if _in_title_case(_words(lines[number])):
+            return number
+        banner_lines += 1
+    return first
 
 
 def _after_banner_gap(lines: list[str]) -> int | None:
@@ -327,23 +372,48 @@ def _after_banner_gap(lines: list[str]) -> int | None:
     return None
 
 
-def _stray_headings_as_paragraphs(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _stray_headings(
+    blocks: list[tuple[str, str, bool]],
+) -> tuple[list[tuple[str, str]], list[str]]:
     """A heading heads something: one followed at once by a heading of its level or above (or
-    by the end) has nothing under it, and is a stray line (a link's text, say) kept as text."""
+    by the end) has nothing under it, and is a stray line (a link's text, say), kept as text;
+    one glued to the list above it is left out, and returned to be reported."""
     rank = {"##": 2, "###": 3}
-    kept = []
-    for index, (kind, markdown) in enumerate(blocks):
+    kept, left_out = [], []
+    for index, (kind, markdown, under_a_list) in enumerate(blocks):
         following = blocks[index + 1][0] if index + 1 < len(blocks) else "end"
         if kind in rank and (following == "end" or rank.get(following, 9) <= rank[kind]):
             kind, markdown = "p", markdown.split(" ", 1)[1]
+            if under_a_list:
+                left_out.append(_unescaped(markdown))
+                continue
         kept.append((kind, markdown))
-    return kept
+    return kept, left_out
+
+
+def _lead_sentences(paragraph: str) -> tuple[str, str]:
+    """The paragraph's opening sentences that fit in a summary, and the rest; ("", paragraph)
+    when even its first sentence does not fit."""
+    paragraph = " ".join(paragraph.split())
+    if len(paragraph) <= SUMMARY_LENGTH:
+        return paragraph, ""
+    sentences = _SENTENCE_END.split(paragraph)
+    taken = 0
+    while taken < len(sentences) and len(" ".join(sentences[: taken + 1])) <= SUMMARY_LENGTH:
+        taken += 1
+    if not taken:
+        return "", paragraph
+    return " ".join(sentences[:taken]), " ".join(sentences[taken:])
 
 
 def _is_bullet(line: str) -> bool:
     if line.startswith(_UNMISTAKABLE_BULLETS) and len(line.lstrip("".join(BULLETS))) > 0:
         return True
-    return line.startswith(BULLETS) and len(line) > 1 and line[1] in " \t"
+    if not line.startswith(BULLETS) or len(line) < 2:
+        return False
+    # "- Item", and "-Item" or "*Item" typed without the space; not "-5 degrees", nor a word
+    # in *emphasis*.
+    return line[1] in " \t" or (line[1].isalpha() and (line[0] == "-" or "*" not in line[1:]))
 
 
 def _starts_with_en_dash(line: str) -> bool:
@@ -447,6 +517,18 @@ def _title(title: str) -> str:
     return title
 
 
+def _summary_from_the_opening(markdown_body: str) -> tuple[str, str]:
+    """A summary for Markdown that gives none, and the body without it: the opening paragraph's
+    sentences that fit, moved out of the body, when they are plain words (a link or emphasis in
+    them would be lost from a plain-text summary: the summary then repeats them)."""
+    opening, _, rest = markdown_body.partition("\n\n")
+    if opening.strip() and not _MARKDOWN_MARKUP.search(opening) and "\n" not in opening.strip():
+        summary, left = _lead_sentences(opening)
+        if summary:
+            return summary, (f"{left}\n\n{rest}" if left else rest).strip() + "\n"
+    return _first_paragraph(markdown_body), markdown_body
+
+
 def _first_paragraph(markdown_body: str) -> str:
     for block in markdown_body.split("\n\n"):
         block = block.strip()
@@ -483,15 +565,17 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
     if existing is not None and not options.update:
         return "skipped"
     author = _person(parsed.author or options.author, "author")
-    if author is None:
+    if author is None and options.publish:
         raise ArticleImportError(
-            "has no author: pass --author SLUG, or put `author:` in its front matter"
+            "has no author, and a published article names one: pass --author SLUG, or put "
+            "`author:` in its front matter"
         )
     fields = {
         "title": parsed.title,
         "summary": parsed.summary or parsed.title,
         "body": parsed.body,
-        "author": author,
+        # With --update, a file naming no author keeps the one editors chose in admin.
+        "author": author or (existing.author if existing else None),
         "medical_reviewer": _person(parsed.reviewer, "reviewer"),
         "reviewed_on": parsed.reviewed_on,
         "seo_title": parsed.seo_title[:70],

@@ -200,7 +200,10 @@ class Article(models.Model):
         Person,
         on_delete=models.PROTECT,
         related_name="articles_written",
-        help_text="Someone from the team (Center › People).",
+        # A draft may have none yet (one imported from the old site, say); a published one has.
+        null=True,
+        blank=True,
+        help_text="Someone from the team (Center › People). Needed to publish.",
     )
     medical_reviewer = models.ForeignKey(
         Person,
@@ -267,6 +270,10 @@ class Article(models.Model):
                 name="article_published_has_publish_time",
             ),
             models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(author__isnull=False),
+                name="article_published_has_author",
+            ),
+            models.CheckConstraint(
                 condition=Q(medical_reviewer__isnull=True) | Q(reviewed_on__isnull=False),
                 name="article_review_has_date",
             ),
@@ -319,6 +326,8 @@ class Article(models.Model):
             raise ValidationError({"reviewed_on": "Give the date the reviewer checked it."})
         if self.reviewed_on and not self.medical_reviewer_id:
             raise ValidationError({"medical_reviewer": "Name who reviewed it on that date."})
+        if self.status != Status.DRAFT and not self.author_id:
+            raise ValidationError({"author": "Choose who wrote it: readers are told."})
 
     @property
     def state(self) -> str:

@@ -6,16 +6,20 @@ from django.utils import timezone
 from articles.models import Status
 
 
-def publish_now(articles) -> int:
-    """Drafts and scheduled articles: public from now."""
-    count = 0
+def publish_now(articles) -> tuple[int, list]:
+    """Drafts and scheduled articles: public from now. Returns how many were published, and the
+    drafts left as they are for want of an author (readers are told who wrote an article)."""
+    count, without_author = 0, []
     for article in articles:
         if article.is_public:
+            continue
+        if article.author_id is None:
+            without_author.append(article)
             continue
         article.status, article.publish_at = Status.PUBLISHED, timezone.now()
         article.save()
         count += 1
-    return count
+    return count, without_author
 
 
 def unpublish(articles) -> int:

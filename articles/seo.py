@@ -37,7 +37,6 @@ def blog_posting(article, center: Center, categories, tags) -> dict:
         "description": article.description,
         "datePublished": article.publish_at,
         "dateModified": article.modified_at,
-        "author": _person(article.author),
         "publisher": {
             "@type": "MedicalClinic",
             "@id": f"{home}#organization",
@@ -49,6 +48,8 @@ def blog_posting(article, center: Center, categories, tags) -> dict:
         "timeRequired": f"PT{article.reading_minutes}M",
         "inLanguage": "en-US",
     }
+    if article.author:  # a draft's preview may have none yet
+        data["author"] = _person(article.author)
     if article.medical_reviewer:
         # schema.org's reviewedBy belongs to WebPage: the page the posting is the main entity of.
         data["mainEntityOfPage"] = {

@@ -132,6 +132,35 @@ def test_publish_now_and_unpublish_from_the_list(marketing):
     assert public.state == State.DRAFT
 
 
+def test_a_draft_without_an_author_is_not_published_and_the_editor_is_told_why(marketing):
+    imported = DraftFactory(title="From the old site", author=None)
+    ready = DraftFactory(title="Ready")
+
+    listed = marketing.post(
+        ADMIN,
+        {"action": "publish_now", "_selected_action": [imported.pk, ready.pk]},
+        follow=True,
+    )
+    saved = marketing.post(
+        f"{ADMIN}{imported.pk}/change/",
+        article_form(title=imported.title, slug=imported.slug, author="", status="published"),
+    )
+
+    assert "Not published, for want of an author: “From the old site”" in listed.content.decode()
+    assert "Choose who wrote it" in saved.content.decode()
+    imported.refresh_from_db()
+    ready.refresh_from_db()
+    assert (imported.state, ready.state) == (State.DRAFT, State.PUBLISHED)
+
+
+def test_a_draft_without_an_author_is_previewed_without_a_byline(marketing):
+    draft = DraftFactory(title="From the old site", author=None)
+
+    page = marketing.get(draft.get_absolute_url()).content.decode()
+
+    assert "From the old site" in page and "Written by" not in page
+
+
 def test_a_text_naming_an_image_the_library_lacks_is_refused_and_nothing_saved(marketing):
     response = marketing.post(f"{ADMIN}add/", article_form(body="![A room](image:424242)"))
 
@@ -408,3 +437,18 @@ def test_someone_who_may_only_read_articles_cannot_restore_a_revision(client):
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.title == "Second title"
+
+
+def test_an_editor_schedules_an_article_by_choosing_scheduled_and_a_time_to_come(marketing):
+    next_week = timezone.localtime() + timedelta(days=7)
+    when = {"publish_at_0": f"{next_week:%Y-%m-%d}", "publish_at_1": f"{next_week:%H:%M:%S}"}
+
+    without_time = marketing.post(f"{ADMIN}add/", article_form(status="scheduled"))
+    scheduled = marketing.post(f"{ADMIN}add/", article_form(status="scheduled", **when))
+
+    assert "Give the time it is to appear" in without_time.content.decode()
+    assert scheduled.status_code == 302
+    article = Article.objects.get()
+    assert article.state == State.SCHEDULED
+    form = marketing.get(f"{ADMIN}{article.pk}/change/").content.decode()
+    assert '<option value="scheduled" selected>Scheduled</option>' in form

@@ -214,12 +214,31 @@ def test_bad_files_are_named_and_skipped_the_rest_import_and_the_command_fails(t
     assert Article.objects.count() == 1
 
 
-def test_a_file_without_an_author_is_refused_with_what_to_do():
-    status, _, err = import_articles(TEXT)
+def test_a_file_naming_no_author_is_a_draft_waiting_for_one():
+    status, out, _ = import_articles(TEXT)
+
+    assert status == 0
+    assert "a draft with no author yet: choose one in admin to publish it" in out
+    article = Article.objects.get()
+    assert (article.author, article.state) == (None, State.DRAFT)
+
+
+def test_a_file_naming_no_author_is_not_published_and_says_what_to_do():
+    status, _, err = import_articles(TEXT, "--publish")
 
     assert status == 1
-    assert "has no author: pass --author SLUG" in err
+    assert "has no author, and a published article names one: pass --author SLUG" in err
     assert not Article.objects.exists()
+
+
+def test_updating_from_a_file_naming_no_author_keeps_the_one_chosen_in_admin():
+    import_articles(TEXT)
+    chosen = PersonFactory()
+    Article.objects.update(author=chosen)
+
+    import_articles(TEXT, "--update")
+
+    assert Article.objects.get().author == chosen
 
 
 def test_a_dry_run_checks_the_files_and_saves_nothing():
@@ -233,6 +252,7 @@ def test_text_that_looks_like_markup_is_imported_as_words(tmp_path):
     tricky = tmp_path / "tricky.txt"
     tricky.write_text(
         "Words That Look Like Markup\n\n"
+        "A short opening, the summary.\n\n"
         "Use *this* and <script>alert(1)</script> as plain words; 1. is not a list here.\n\n"
         "# not a heading either, just a hash sign.\n"
     )
@@ -457,7 +477,7 @@ def test_sentences_that_introduce_a_list_or_read_like_sentences_are_paragraphs()
     for sentence in (
         "Some of the benefits include:",
         "Here are five signs to watch for:",
-        "Peer support is crucial during recovery for many reasons:",
+        "Belonging to a steady group matters for several reasons:",
         "Remember that recovery takes time",
         "We are here for you",
     ):
@@ -482,7 +502,7 @@ def test_a_short_phrase_in_sentence_case_is_a_heading(tmp_path):
 
     body = imported(path).body
 
-    assert "\n## Insurance and payment options\n" in body
+    assert "## Insurance and payment options\n" in body
 
 
 def test_a_line_with_a_phone_number_is_never_a_heading():
@@ -596,3 +616,121 @@ def test_update_makes_the_categories_and_tags_exactly_the_file_s(tmp_path):
     assert "Dry run, nothing saved: 1 unchanged" in dry
     assert "1 unchanged" in again
     assert Article.history.count() == revisions
+
+
+# --- The summary, and lines the export adds -------------------------------------------------------
+
+
+def test_the_opening_paragraph_becomes_the_summary_and_is_not_repeated_below_it(tmp_path):
+    path = tmp_path / "opening.txt"
+    path.write_text(
+        "Starting an Evening Program\n\n"
+        "Evening groups let you keep your job while you get better.\n\n"
+        "How the Weeks Go\n\n"
+        "The first week is mostly about meeting your group.\n",
+        encoding="utf-8",
+    )
+
+    article = imported(path)
+
+    assert article.summary == "Evening groups let you keep your job while you get better."
+    assert "keep your job" not in article.body
+    assert article.body.startswith("## How the Weeks Go\n")
+
+
+def test_a_long_opening_gives_the_summary_its_first_sentences_and_keeps_the_rest(tmp_path):
+    first = "Evening groups let you keep your job while you get better, " + "week by " * 20
+    second = "Most people come three evenings a week, " + "for an hour or two, " * 10
+    path = tmp_path / "long-opening.txt"
+    path.write_text(
+        f"Starting an Evening Program\n\n{first.strip()}. {second.strip()}.\n", encoding="utf-8"
+    )
+
+    article = imported(path)
+
+    assert article.summary == f"{first.strip()}."
+    assert article.body.startswith("Most people come three evenings a week")
+
+
+def test_markdown_s_plain_opening_becomes_the_summary_one_with_a_link_stays_in_the_text(
+    tmp_path,
+):
+    plain = tmp_path / "plain.md"
+    plain.write_text("# Sleep in Recovery\n\nSleep settles slowly.\n\n## Why\n\nIt takes weeks.\n")
+    linked = tmp_path / "linked.md"
+    linked.write_text("# Moving in Recovery\n\nSee [our groups](/programs/).\n\nMore words.\n")
+
+    import_articles(plain, linked)
+
+    plain_article, linked_article = Article.objects.order_by("title").reverse()
+    assert plain_article.summary == "Sleep settles slowly."
+    assert plain_article.body == "## Why\n\nIt takes weeks.\n"
+    assert linked_article.summary == "See our groups."
+    assert linked_article.body.startswith("See [our groups](/programs/).")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Recovery takes time and patience",
+        "Our team helps families heal",
+        "Treatment works",
+        "Thank you for reading",
+        "Take the first step today",
+    ],
+)
+def test_a_short_sentence_without_a_full_stop_is_a_paragraph(tmp_path, line):
+    path = tmp_path / "sentence.txt"
+    path.write_text(
+        f"Notes on Recovery\n\nAn opening.\n\n{line}\n\nA paragraph under it.\n", encoding="utf-8"
+    )
+
+    body = imported(path).body
+
+    assert body.startswith(f"{line}\n\n") and "#" not in body
+
+
+def test_dashes_and_asterisks_typed_without_a_space_are_still_list_items(tmp_path):
+    path = tmp_path / "tight.txt"
+    path.write_text(
+        "What to Bring\n\nAn opening.\n\n-A notebook\n-Self-care items\n*Water\n\n"
+        "*Everything* else is provided.\n",
+        encoding="utf-8",
+    )
+
+    html = imported(path).body_html
+
+    assert "<li>A notebook</li>" in html and "<li>Self-care items</li>" in html
+    assert "<li>Water</li>" in html
+    assert "<p>*Everything* else is provided.</p>" in html
+
+
+def test_a_banner_without_the_export_s_gap_is_told_from_the_title_in_title_case(tmp_path):
+    path = tmp_path / "no-gap.txt"
+    path.write_text(
+        "Call us 24/7 for help\nAdmissions open now\n\nFinding a Group That Fits\n\n"
+        "Groups differ more than people expect.\n",
+        encoding="utf-8",
+    )
+
+    status, out, _ = import_articles(path, "--author", "jonah-whitcombe")
+
+    assert status == 0
+    assert Article.objects.get().title == "Finding a Group That Fits"
+    assert "'Call us 24/7 for help'" in out and "'Admissions open now'" in out
+
+
+def test_a_link_s_text_glued_under_a_list_is_left_out_and_reported(tmp_path):
+    path = tmp_path / "link-text.txt"
+    path.write_text(
+        "Why Groups Help\n\nAn opening.\n\nWhat Groups Give\n\n"
+        "• Company on hard days\n• Ideas that worked for others\nTrauma Therapy Program\n\n"
+        "Joining a Group Here\n\nCall the admissions team to find a time.\n",
+        encoding="utf-8",
+    )
+
+    status, out, _ = import_articles(path, "--author", "jonah-whitcombe")
+
+    assert status == 0
+    assert "Trauma Therapy" not in Article.objects.get().body
+    assert "right after a list (a link's text on the old page?): 'Trauma Therapy Program'" in out

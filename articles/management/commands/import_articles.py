@@ -73,11 +73,18 @@ class Command(BaseCommand):
                 continue
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             self.stdout.write(f"{path}: {outcome}")
+            if outcome == "imported" and not (parsed.author or settings.author):
+                self.stdout.write("  a draft with no author yet: choose one in admin to publish it")
+            for line in parsed.left_out_inside:
+                self.stdout.write(
+                    f"  left out of the text, a line with nothing under it right after a list "
+                    f"(a link's text on the old page?): {_shown(line)}"
+                )
             for line in parsed.left_out:
                 # Not an error: every exported file starts so. A title taken for the banner is.
                 self.stdout.write(
                     f"  left out above the title {parsed.title!r}, as the site's banner: "
-                    f"{line[:80]!r}{'…' if len(line) > 80 else ''}"
+                    f"{_shown(line)}"
                 )
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
         prefix = "Dry run, nothing saved: " if settings.dry_run else ""
@@ -87,6 +94,10 @@ class Command(BaseCommand):
         )
         if failed:
             raise SystemExit(1)
+
+
+def _shown(line: str) -> str:
+    return f"{line[:80]!r}{'…' if len(line) > 80 else ''}"
 
 
 def _files(paths: list[Path]) -> list[Path]:
