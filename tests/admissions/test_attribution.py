@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -9,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from admissions.attribution import COOKIE_NAME, attribution_from_request
 from admissions.models import Lead
+from tests.articles.factories import ArticleFactory
+from tests.infosessions.factories import InfoSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +61,30 @@ def test_the_cookie_is_first_party_http_only_and_lax(client):
     assert not cookie["domain"]
 
 
-def test_an_anonymous_page_view_writes_nothing_to_the_database(client, demo_content):
+@pytest.mark.parametrize(
+    ("page", "shows_a_form"),
+    [
+        pytest.param(lambda: "/programs/?utm_source=newsletter", False, id="programs"),
+        pytest.param(lambda: "/get-help/", True, id="consultation form"),
+        pytest.param(lambda: f"/info-sessions/{InfoSessionFactory().pk}/", True, id="info session"),
+        pytest.param(lambda: f"/articles/{ArticleFactory().slug}/", False, id="article"),
+    ],
+)
+def test_an_anonymous_page_view_writes_nothing_to_the_database(
+    client, demo_content, page, shows_a_form
+):
+    path = page()
+
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/programs/?utm_source=newsletter")
+        response = client.get(path)
 
     assert response.status_code == 200
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
-    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
+    # At most the visit's own signed cookie, and a form's CSRF cookie: nothing kept in a row.
+    expected = {COOKIE_NAME, settings.CSRF_COOKIE_NAME} if shows_a_form else {COOKIE_NAME}
+    assert set(response.cookies) <= expected
 
 
 def test_later_pages_of_the_visit_need_no_query_for_it(client, django_assert_num_queries):

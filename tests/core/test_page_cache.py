@@ -23,7 +23,9 @@ from core.pagecache import (
 )
 from tests.core.factories import SitePageFactory
 from tests.factories import SuperuserFactory
+from tests.infosessions.factories import InfoSessionFactory
 from tests.programs.factories import ProgramFactory
+from tests.public_pages import PUBLIC_PAGES
 from tests.staff_sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,33 @@ def test_a_second_anonymous_view_is_served_from_the_cache_without_a_query(
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     assert "Evening IOP" in second.content.decode()
+
+
+# Thank-you pages follow a POST and say something of that visitor: never kept.
+NEVER_KEPT = {"/get-help/thanks/", "/info-sessions/thanks/"}
+# The pages tests/public_pages.py lists, the pages machines read, and a session's own page.
+KEPT_PAGES = [path for path in PUBLIC_PAGES if path not in NEVER_KEPT] + [
+    "/articles/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/info-sessions/{session}/",
+]
+
+
+@pytest.mark.parametrize("path", KEPT_PAGES)
+def test_every_public_page_is_served_to_the_next_visitor_from_the_cache_without_a_query(
+    client, demo_content, django_assert_num_queries, path
+):
+    """A page that starts reading the session or the CSRF token (Vary: Cookie) is no longer
+    kept, and every visit of a campaign's crowd costs a rendering again."""
+    path = path.format(session=InfoSessionFactory().pk)
+    assert client.get(path).status_code == 200
+
+    with django_assert_num_queries(0):
+        second = Client().get(path)
+
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
 
 
 def test_a_cached_page_keeps_its_security_headers_and_says_it_is_public(client):
@@ -245,6 +274,17 @@ def test_the_form_its_thank_you_page_and_admin_are_never_stored_by_a_browser_or_
         for response in (client.get(path), Client().get(path)):
             assert "no-store" in response["Cache-Control"], path
             assert "private" in response["Cache-Control"], path
+
+
+@pytest.mark.parametrize("page", ["", "core/sitepage/", "admissions/lead/"])
+def test_admin_pages_a_signed_in_staff_member_sees_are_never_stored_either(client, page):
+    sign_in(client, SuperuserFactory())
+
+    response = client.get(f"/{settings.ADMIN_URL}{page}")
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
 
 
 def test_the_thank_you_page_and_admin_are_never_kept(client):
