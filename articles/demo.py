@@ -291,7 +291,8 @@ def _ensure_articles() -> int:
             body=data["body"],
             author=author,
             medical_reviewer=reviewer,
-            reviewed_on=(publish_at - timedelta(days=2)).date() if reviewer else None,
+            # Reviewed before it was written up for publishing, and never on a day to come.
+            reviewed_on=(min(publish_at, now) - timedelta(days=2)).date() if reviewer else None,
             status=Status.PUBLISHED,
             publish_at=publish_at,
         )

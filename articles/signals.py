@@ -13,6 +13,7 @@ def render_articles_showing(sender, instance: ArticleImage, created: bool, **kwa
             body_text=article.body_text,
             reading_minutes=article.reading_minutes,
         )
+        article.index_for_search()
 
 
 def keep_the_tags_on_each_revision(sender, instance, history_instance, **kwargs) -> None:

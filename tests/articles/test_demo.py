@@ -45,6 +45,14 @@ def test_the_demo_covers_peer_support_iop_week_to_week_and_social_reintegration(
     } <= slugs
 
 
+def test_no_demo_article_was_reviewed_on_a_day_still_to_come():
+    seed_demo()
+
+    reviewed = Article.objects.exclude(reviewed_on=None)
+    assert reviewed.filter(publish_at__gt=timezone.now()).exists()  # the scheduled one
+    assert [a.reviewed_on for a in reviewed if a.reviewed_on > timezone.localdate()] == []
+
+
 def test_seeding_again_creates_nothing_more():
     seed_demo()
     counts = (Article.objects.count(), Category.objects.count())
