@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleImage, State, Status
+from articles.models import Article, ArticleImage, Category, State, Status
 from tests.admissions.factories import LeadFactory
 from tests.articles.factories import (
     ArticleFactory,
@@ -452,3 +452,28 @@ def test_an_editor_schedules_an_article_by_choosing_scheduled_and_a_time_to_come
     assert article.state == State.SCHEDULED
     form = marketing.get(f"{ADMIN}{article.pk}/change/").content.decode()
     assert '<option value="scheduled" selected>Scheduled</option>' in form
+
+
+def test_marketing_adds_a_category_and_an_old_address_in_admin():
+    from django.test import Client
+
+    from tests.admissions.factories import MarketingFactory
+    from tests.staff_sign_in import sign_in
+
+    editor = Client()
+    sign_in(editor, MarketingFactory())
+    article = ArticleFactory()
+
+    category = editor.post(
+        "/admin/articles/category/add/",
+        {"name": "Family support", "slug": "family-support", "description": "", "order": "1"},
+    )
+    old_address = editor.post(
+        "/admin/articles/oldaddress/add/",
+        {"path": "/blog/family-visits/", "article": article.pk},
+    )
+
+    assert (category.status_code, old_address.status_code) == (302, 302)
+    assert Category.objects.filter(slug="family-support").exists()
+    response = Client().get("/blog/family-visits/")
+    assert response.status_code == 301 and response["Location"] == article.get_absolute_url()
