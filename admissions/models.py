@@ -533,7 +533,10 @@ class Dispatch(models.Model):
     copy carries the same Message-ID, by which mail systems recognise it as the same message.
 
     Subject and body are rendered once, when the dispatch is made, so a retry sends the same
-    message. They never hold personal or health details (see admissions.notifications).
+    message. Staff notifications never hold personal or health details (see
+    admissions.notifications); a message to a person registered for an information session
+    greets them by name and, for an online session, carries its link, and is anonymised with the
+    lead (admissions.retention).
     """
 
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
