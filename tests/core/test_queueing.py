@@ -1,8 +1,12 @@
 """Queueing a follow-up from a web request: over a connection the process keeps, never one per
 request, and never stuck on a broker that went away."""
 
+import signal
+import time
+
 import pytest
 import redis
+from django.conf import settings
 
 from admissions.tasks import follow_up_lead
 from core import queueing
@@ -77,3 +81,20 @@ def test_once_redis_is_back_follow_ups_are_queued_again(broker):
 
     assert queueing.publish_quickly(follow_up_lead, 2) is True
     assert _queued(broker) == 1
+
+
+def test_a_kept_connection_to_a_redis_gone_silent_gives_up_within_its_short_timeout(broker):
+    # Redis hung (paused, or a network that drops packets) after the connection was made: the
+    # request that queues must not wait on it.
+    assert queueing.publish_quickly(follow_up_lead, 1) is True
+    broker.process.popen.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        queued = queueing.publish_quickly(follow_up_lead, 2)
+        waited = time.monotonic() - started
+    finally:
+        broker.process.popen.send_signal(signal.SIGCONT)
+
+    assert queued is False
+    assert waited < 4 * settings.PUBLISH_TIMEOUT_SECONDS + 0.5
+    assert queueing.publish_quickly(follow_up_lead, 3) is True
