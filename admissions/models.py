@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -14,54 +15,54 @@ from core.encryption import EncryptedTextField
 
 
 class ForWhom(models.TextChoices):
-    SELF = "self", "Me"
-    SOMEONE_ELSE = "someone_else", "Someone I care about"
+    SELF = "self", _("Me")
+    SOMEONE_ELSE = "someone_else", _("Someone I care about")
 
 
 class Relationship(models.TextChoices):
-    PARENT = "parent", "Parent"
-    PARTNER = "partner", "Spouse or partner"
-    CHILD = "child", "Adult child"
-    SIBLING = "sibling", "Brother or sister"
-    OTHER_FAMILY = "other_family", "Other family member"
-    FRIEND = "friend", "Friend"
-    PROFESSIONAL = "professional", "Professional (doctor, therapist, counselor)"
-    OTHER = "other", "Other"
+    PARENT = "parent", _("Parent")
+    PARTNER = "partner", _("Spouse or partner")
+    CHILD = "child", _("Adult child")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER_FAMILY = "other_family", _("Other family member")
+    FRIEND = "friend", _("Friend")
+    PROFESSIONAL = "professional", _("Professional (doctor, therapist, counselor)")
+    OTHER = "other", _("Other")
 
 
 class ContactMethod(models.TextChoices):
-    CALL = "call", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
+    CALL = "call", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
 
 
 class BestTime(models.TextChoices):
-    ANY = "any", "Any time"
-    MORNING = "morning", "Morning"
-    AFTERNOON = "afternoon", "Afternoon"
-    EVENING = "evening", "Evening"
+    ANY = "any", _("Any time")
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Evening")
 
 
 class Payment(models.TextChoices):
-    INSURANCE = "insurance", "I have insurance"
-    SELF_PAY = "self_pay", "Self-pay"
-    NOT_SURE = "not_sure", "Not sure"
+    INSURANCE = "insurance", _("I have insurance")
+    SELF_PAY = "self_pay", _("Self-pay")
+    NOT_SURE = "not_sure", _("Not sure")
 
 
 class Subscriber(models.TextChoices):
-    SELF = "self", "The person who needs help"
-    OTHER = "other", "Someone else (for example a parent or spouse)"
+    SELF = "self", _("The person who needs help")
+    OTHER = "other", _("Someone else (for example a parent or spouse)")
 
 
 class ReferralSource(models.TextChoices):
-    SEARCH = "search", "Search engine"
-    CLINICIAN = "clinician", "Doctor, therapist or counselor"
-    HOSPITAL = "hospital", "Hospital or emergency room"
-    FAMILY_FRIEND = "family_friend", "Family or friend"
-    INSURANCE = "insurance", "Insurance company"
-    SOCIAL = "social", "Social media"
-    ALUMNI = "alumni", "I have been here before"
-    OTHER = "other", "Other"
+    SEARCH = "search", _("Search engine")
+    CLINICIAN = "clinician", _("Doctor, therapist or counselor")
+    HOSPITAL = "hospital", _("Hospital or emergency room")
+    FAMILY_FRIEND = "family_friend", _("Family or friend")
+    INSURANCE = "insurance", _("Insurance company")
+    SOCIAL = "social", _("Social media")
+    ALUMNI = "alumni", _("I have been here before")
+    OTHER = "other", _("Other")
 
 
 class LeadKind(models.TextChoices):

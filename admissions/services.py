@@ -220,7 +220,7 @@ def receive_consultation_request(
         created_at=now,
         priority=Priority.URGENT if terms else Priority.NORMAL,
         urgent_terms=", ".join(terms),
-        consent_text=CONSENT_TEXT,
+        consent_text=str(CONSENT_TEXT),
         consent_version=CONSENT_VERSION,
         consented_at=now,
         intake_id=intake_id,

@@ -1,24 +1,25 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.images import alt_text_required, check_alt_text
 
 
 class LevelOfCare(models.TextChoices):
     # Ordered from the most support to the least, as the comparison table reads.
-    INPATIENT = "inpatient", "Inpatient / residential"
-    PARTIAL_HOSPITALIZATION = "php", "Partial hospitalization (PHP)"
-    INTENSIVE_OUTPATIENT = "iop", "Intensive outpatient (IOP)"
-    SOCIAL_REINTEGRATION = "social_reintegration", "Social reintegration"
-    AFTERCARE = "aftercare", "Aftercare"
+    INPATIENT = "inpatient", _("Inpatient / residential")
+    PARTIAL_HOSPITALIZATION = "php", _("Partial hospitalization (PHP)")
+    INTENSIVE_OUTPATIENT = "iop", _("Intensive outpatient (IOP)")
+    SOCIAL_REINTEGRATION = "social_reintegration", _("Social reintegration")
+    AFTERCARE = "aftercare", _("Aftercare")
 
 
 class Setting(models.TextChoices):
-    ON_SITE = "on_site", "On site"
-    VIRTUAL = "virtual", "Virtual"
-    ON_SITE_OR_VIRTUAL = "on_site_or_virtual", "On site or virtual"
-    RESIDENTIAL = "residential", "Residential"
+    ON_SITE = "on_site", _("On site")
+    VIRTUAL = "virtual", _("Virtual")
+    ON_SITE_OR_VIRTUAL = "on_site_or_virtual", _("On site or virtual")
+    RESIDENTIAL = "residential", _("Residential")
 
 
 class ProgramQuerySet(models.QuerySet):

@@ -1,14 +1,15 @@
 """What program pages tell search engines: breadcrumbs and their FAQs as schema.org JSON-LD."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.richtext import render_markdown
 
 
 def breadcrumb_trail(program) -> list[tuple[str, str]]:
     return [
-        ("Home", reverse("core:home")),
-        ("Programs", reverse("programs:list")),
+        (_("Home"), reverse("core:home")),
+        (_("Programs"), reverse("programs:list")),
         (program.name, program.get_absolute_url()),
     ]
 
