@@ -390,6 +390,14 @@ class ConsultationRequestForm(forms.Form):
         message_attrs = self.fields["message"].widget.attrs
         message_attrs.pop("maxlength")
         message_attrs["data-max-length"] = MESSAGE_MAX_LENGTH
+        # The counter's words, in the visitor's language (character-count.js fills them in).
+        message_attrs["data-count-within"] = _("{used} of {limit} characters.")
+        message_attrs["data-count-over-one"] = _(
+            "{over} character too many: please shorten it to {limit}."
+        )
+        message_attrs["data-count-over-other"] = _(
+            "{over} characters too many: please shorten it to {limit}."
+        )
 
     def clean(self):
         cleaned = super().clean()

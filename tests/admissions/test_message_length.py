@@ -49,7 +49,7 @@ def test_the_form_validates_the_message_with_one_character_a_line_break():
 
 
 def test_one_character_too_many_is_refused_with_the_count_the_counter_shows(post_form):
-    counted = lines_of(MESSAGE_MAX_LENGTH + 1)  # the counter: "1 characters too many…"
+    counted = lines_of(MESSAGE_MAX_LENGTH + 1)  # the counter: "1 character too many…"
 
     response = post_form(form_data(message=as_sent(counted)))
 

@@ -431,7 +431,7 @@ def test_a_message_over_the_limit_is_refused_with_the_count_the_counter_shows(pa
     page.goto("/get-help/")
     write_message(page, 1001)
     counter = page.locator("#id_message-character-count")
-    expect(counter).to_have_text("1 characters too many: please shorten it to 1000.")
+    expect(counter).to_have_text("1 character too many: please shorten it to 1000.")
 
     page.wait_for_timeout(2100)
     page.get_by_role("button", name="Send my request").click()
@@ -442,4 +442,4 @@ def test_a_message_over_the_limit_is_refused_with_the_count_the_counter_shows(pa
     )
     assert not Lead.objects.exists()
     # Shown again with the message kept, the count is the same.
-    expect(counter).to_have_text("1 characters too many: please shorten it to 1000.")
+    expect(counter).to_have_text("1 character too many: please shorten it to 1000.")
