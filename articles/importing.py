@@ -12,16 +12,19 @@ Two formats:
   A line with a phone number or a web address is never the title, nor a heading.
   Headings are short lines in Title Case, and, not in Title Case, short questions ("Is this
   right for me?"), short labels ending with a colon ("What to bring:") and short phrases
-  ("Insurance and payment options"); a line that reads
-  like a sentence ("Some of the benefits include:", "We are here for you") is a paragraph, and
-  so is a longer line with a colon that introduces a list. One ending with a colon, after a
-  first heading, is a subheading; one with nothing under it before the next heading of its
-  level is a stray line, kept as a paragraph. Lines starting with a bullet (•, ·, -, *; indented
-  or not) make lists, and so do two or more lines in a row starting with an en dash (–), one
-  alone being a quotation's attribution ("– Jordan, alumni"); numbered lines (1. or 1)) make
-  numbered lists; the other lines are paragraphs, the closing call to action with its phone
-  number included. What is left out above the title is reported, so that a title taken for the
-  banner is seen, and the lines named with --banner are left out wherever they are.
+  ("Insurance and payment options"); a line that reads like a sentence ("Some of the benefits
+  include:", "We are here for you") is a paragraph, and so is a longer line with a colon that
+  introduces a list. One ending with a colon, after a first heading, is a subheading, and so is
+  a short one under a heading with a subtitle ("Finding Your People: Group Support in the
+  Evening"), up to the next such heading; one with nothing under it before the next heading of
+  its level is a stray line, kept as a paragraph (or left out and reported, glued under a list:
+  a link's text on the old page). Lines starting with a bullet (•, ·, -, *; indented or not)
+  make lists, and so do two or more lines in a row starting with an en dash (–), one alone
+  being a quotation's attribution ("– Jordan, alumni"); numbered lines (1. or 1)) make numbered
+  lists; the other lines are paragraphs, the closing call to action with its phone number
+  included. The opening paragraph becomes the summary. What is left out above the title is
+  reported, so that a title taken for the banner is seen, and the lines named with --banner
+  are left out wherever they are.
 
 Both become the Markdown the editor in admin uses, so imported articles are edited like any other.
 
@@ -72,6 +75,8 @@ QUESTION_MAX_WORDS = 10
 LABEL_MAX_WORDS = 6
 PHRASE_MAX_WORDS = 7
 LIST_LABEL_MAX_WORDS = 5
+# A heading of this many words at most, under one with a subtitle, is a part of its section.
+SUBSECTION_MAX_WORDS = 6
 # The banner: at most these many lines above the export's first gap of two or more blank lines.
 BANNER_MAX_LINES = 3
 # Words a sentence starts with, or has, and a label ("What to bring:") does not.
@@ -266,6 +271,9 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
     list_items: list[str] = []
     numbered_items: list[str] = []
     seen_heading = False
+    # Under a heading with a subtitle ("Finding Support: Groups at the Center"), short headings
+    # without one are its parts ("Share Stories, Gain Insights"), until the next such heading.
+    in_a_titled_section = False
 
     def end_lists():
         if list_items:
@@ -294,7 +302,13 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
             continue
         end_lists()
         if _looks_like_a_heading(line, introduces_a_list=_list_follows(lines, bullets, number)):
-            level = "###" if line.endswith(":") and seen_heading else "##"
+            label = line.endswith(":") and seen_heading
+            part = in_a_titled_section and ":" not in line
+            if label or (part and len(_words(line)) <= SUBSECTION_MAX_WORDS):
+                level = "###"
+            else:
+                level = "##"
+                in_a_titled_section = _has_a_subtitle(line)
             heading = f"{level} {_escaped(line.rstrip(':').strip())}"
             # Right under a list, with no blank line between: maybe a link's text from the old
             # page's layout ("PTSD Treatment Center"), left out if nothing comes under it.
@@ -389,6 +403,12 @@ def _stray_headings(
                 continue
         kept.append((kind, markdown))
     return kept, left_out
+
+
+def _has_a_subtitle(heading: str) -> bool:
+    """ "Unlocking Togetherness: Peer Support at the Center": a title, a colon, a subtitle."""
+    title, colon, subtitle = heading.partition(": ")
+    return bool(colon) and len(_words(title)) >= 2 and len(_words(subtitle)) >= 2
 
 
 def _lead_sentences(paragraph: str) -> tuple[str, str]:

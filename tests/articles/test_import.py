@@ -734,3 +734,24 @@ def test_a_link_s_text_glued_under_a_list_is_left_out_and_reported(tmp_path):
     assert status == 0
     assert "Trauma Therapy" not in Article.objects.get().body
     assert "right after a list (a link's text on the old page?): 'Trauma Therapy Program'" in out
+
+
+def test_short_headings_under_one_with_a_subtitle_are_its_parts(tmp_path):
+    path = tmp_path / "sections.txt"
+    path.write_text(
+        "Evening Groups at the Center\n\nAn opening.\n\n"
+        "Finding Your People: Group Support in the Evening Program\n\nWhat the groups offer.\n\n"
+        "Talk Openly\n\nSay what the week was like.\n\n"
+        "Learn From Others\n\nHear what worked for them.\n\n"
+        "Take the Next Step: Call the Admissions Team Tonight\n\nWe answer at any hour.\n",
+        encoding="utf-8",
+    )
+
+    headings = [line for line in imported(path).body.splitlines() if line.startswith("#")]
+
+    assert headings == [
+        "## Finding Your People: Group Support in the Evening Program",
+        "### Talk Openly",
+        "### Learn From Others",
+        "## Take the Next Step: Call the Admissions Team Tonight",
+    ]
