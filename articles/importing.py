@@ -52,6 +52,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Category, OldAddress, Status, site_path
 from center.models import Person
+from core.text import shortened
 
 SUMMARY_LENGTH = 300
 TITLE_LENGTH = 120
@@ -99,7 +100,7 @@ _SENTENCE_VERBS = frozenset(
     | {"happens", "comes", "goes", "feels", "looks", "seems", "becomes", "keeps", "shows"}
     | {"offers", "provides", "supports", "brings", "leads", "changes", "grows", "heals"}
     | {"stays", "tends", "depends", "requires", "involves", "says", "knows", "wants", "allows"}
-    | {"builds", "creates", "continues", "remains", "lasts", "gets", "pays", "costs", "happened"}
+    | {"builds", "creates", "continues", "remains", "lasts", "pays", "costs", "happened"}
 )
 _PHONE = re.compile(r"(?:\(\d{3}\)|(?<!\d)\d{3})[\s.\-–]*\d{3}[\s.\-–]*\d{4}(?!\d)")
 _ADDRESS = re.compile(
@@ -327,7 +328,7 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
             blocks = [("p", _escaped(rest)), *blocks[1:]] if rest else blocks[1:]
     paragraphs = [markdown for kind, markdown in blocks if kind == "p"]
     if not summary and paragraphs:
-        summary = _summary(_unescaped(paragraphs[0]))
+        summary = shortened(_unescaped(paragraphs[0]), SUMMARY_LENGTH)
     return ParsedArticle(
         title=_title(title),
         body="\n\n".join(markdown for _, markdown in blocks) + "\n",
@@ -553,15 +554,9 @@ def _first_paragraph(markdown_body: str) -> str:
     for block in markdown_body.split("\n\n"):
         block = block.strip()
         if block and not block.startswith(("#", "-", "*", ">", "!", "|", "1.")):
-            return _summary(re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", block))
+            plain = re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", block)
+            return shortened(plain, SUMMARY_LENGTH)
     return ""
-
-
-def _summary(paragraph: str) -> str:
-    paragraph = " ".join(paragraph.split())
-    if len(paragraph) <= SUMMARY_LENGTH:
-        return paragraph
-    return paragraph[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 # --- Storing --------------------------------------------------------------------------------------

@@ -374,7 +374,7 @@ class PageWithStandIns:
         parts = [piece.encode() for piece in pieces[::2]]
         return cls(
             generation=generation,
-            kept_until=min(time.time(), page.rendered_at) + seconds,
+            kept_until=page.rendered_at + seconds,
             status=response.status_code,
             # Each visitor's CSRF cookie goes with the page.
             headers=_stored_headers(response, vary_on=("Accept-Encoding", "Cookie")),
