@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admissions import flood, screening, services, spool
 from admissions.attribution import attribution_from_request
 from admissions.bot_traps import TokenCheck, check_form_token, new_form_token
-from admissions.forms import SLUG, ConsultationRequestForm, form_choices, form_choices_kept
+from admissions.forms import ConsultationRequestForm, form_choices, form_choices_kept
 from admissions.models import new_reference, normalise_reference
 from admissions.priority import urgent_terms
 from core.csrf import get_token
@@ -42,12 +42,15 @@ def get_help(request):
         return _receive(request)
     # The same blank form for everyone who asks for the same program and proof of work; only
     # the CSRF and form tokens are theirs, put in after (rendering the form is most of the cost).
+    # A program the form offers, or none: `?program=` + junk is the page without one, not a
+    # page of its own to keep.
+    choices = form_choices()
     program = request.GET.get("program", "")
-    program = program if SLUG.fullmatch(program) else ""
+    program = program if program in dict(choices.programs) else ""
     proof_of_work_required = proof_of_work_required_lately(request)
     blank_form = cached_html(
         f"get-help:{program}:{int(proof_of_work_required)}",
-        partial(_blank_form_page, request, program, proof_of_work_required),
+        partial(_blank_form_page, request, choices, program, proof_of_work_required),
     )
     if blank_form is None:
         # Neither the database nor the spool can take a request: say so, with the phone.
@@ -65,6 +68,7 @@ def get_help(request):
             stand_ins=(CSRF_TOKEN_PLACEHOLDER, FORM_TOKEN_PLACEHOLDER),
             fill=fill_in_visitor_tokens,
             rendered_at=blank_form.rendered_at,
+            parameters={"program": program},
         )
     return response
 
@@ -98,14 +102,12 @@ def visitor_tokens(request) -> dict[str, str]:
     return {CSRF_TOKEN_PLACEHOLDER: get_token(request), FORM_TOKEN_PLACEHOLDER: new_form_token()}
 
 
-def _blank_form_page(request, program: str, proof_of_work_required: bool) -> Rendered | None:
-    choices = form_choices()
+def _blank_form_page(
+    request, choices, program: str, proof_of_work_required: bool
+) -> Rendered | None:
     if not choices.from_database and not spool.can_keep_requests():
         return None
-    initial = {
-        "program": program if program in dict(choices.programs) else "",
-        "form_token": FORM_TOKEN_PLACEHOLDER,
-    }
+    initial = {"program": program, "form_token": FORM_TOKEN_PLACEHOLDER}
     context = {
         "form": ConsultationRequestForm(initial=initial, choices=choices),
         "csrf_token": CSRF_TOKEN_PLACEHOLDER,

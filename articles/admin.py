@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,12 +17,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import publishing
-from articles.models import Article, ArticleImage, Category, OldAddress, State, Status
+from articles.models import REVISIONS, Article, ArticleImage, Category, OldAddress, State, Status
 from articles.rendering import missing_images
 from articles.views import article_page
 from articles.widgets import MarkdownEditor
 from core.forms import MultilineCharField
 from core.images import optimise_image
+from core.richtext import link_problems
 from core.widgets import CharacterCountInput, CharacterCountTextarea
 
 
@@ -86,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
         choices=State.choices,
         initial=State.DRAFT,
         help_text="Scheduled: it appears by itself at its publish time (within half a minute). "
-        "Published: at once, or at the time given.",
+        "Published: at once (leave the time blank), or with an earlier time given.",
     )
 
     class Meta:
@@ -109,12 +111,25 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         publish_at = cleaned_data.get("publish_at")
-        if cleaned_data.get("status") == State.SCHEDULED:
-            if publish_at is None or publish_at <= timezone.now():
+        status = cleaned_data.get("status")
+        now = timezone.now()
+        if status == State.SCHEDULED:
+            if publish_at is None or publish_at <= now:
                 self.add_error(
                     "publish_at", "Give the time it is to appear, a time to come, to schedule it."
                 )
             cleaned_data["status"] = Status.PUBLISHED
+        elif status == State.PUBLISHED:
+            if publish_at is None:
+                # Set here, not only in save(): the form checks the database's rules first.
+                cleaned_data["publish_at"] = now
+            elif publish_at > now:
+                # Else it would quietly wait for that time, though the editor chose Published.
+                self.add_error(
+                    "publish_at",
+                    "That time is still to come: choose Scheduled to have it appear then, or "
+                    "clear the time to publish it now.",
+                )
         return cleaned_data
 
     def clean_hero_image(self):
@@ -131,6 +146,8 @@ class ArticleAdminForm(forms.ModelForm):
                 f"The image library has no image {numbers}: upload it there first, or take it "
                 "out of the text."
             )
+        if problems := link_problems(body):
+            raise forms.ValidationError(problems)
         return body
 
 
@@ -187,8 +204,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "Publishing",
             {
                 "fields": ["status", "publish_at", "noindex"],
-                "description": "Scheduled, or published with a time to come, an article "
-                "appears by itself at that time (within half a minute).",
+                "description": "A scheduled article appears by itself at its time (within "
+                "half a minute).",
             },
         ),
         ("People", {"fields": ["author", "medical_reviewer", "reviewed_on"]}),
@@ -248,6 +265,37 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if revision_relations := getattr(request, "_revision_relations", None):
             return _with_initial(form, revision_relations)
         return form
+
+    def save_model(self, request, obj, form, change):
+        # One save, one revision: simple_history would record the article, then each relation
+        # as it is set (categories, programs, tags) as a revision of its own. The revision is
+        # recorded once everything is saved, when the save is logged (below).
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+        if obj.state == State.SCHEDULED:
+            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            self.message_user(
+                request, f"“{obj}” is scheduled: visitors see it from {when}.", messages.INFO
+            )
+
+    def log_addition(self, request, obj, message):
+        self._record_the_revision(obj, "+")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._record_the_revision(obj, "~")
+        return super().log_change(request, obj, message)
+
+    @staticmethod
+    def _record_the_revision(article, history_type: str) -> None:
+        if hasattr(article, "skip_history_when_saving"):  # saved by save_model, just now
+            del article.skip_history_when_saving
+            REVISIONS.create_historical_record(article, history_type)
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring is changing the article: whoever may change it sees the Revert button
+        # (SIMPLE_HISTORY_REVERT_DISABLED is for the desk's records, which are never reverted).
+        return not self.has_change_permission(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An earlier revision, to restore: simple_history's form shows the article's

@@ -102,6 +102,7 @@ _SENTENCE_VERBS = frozenset(
     | {"stays", "tends", "depends", "requires", "involves", "says", "knows", "wants", "allows"}
     | {"builds", "creates", "continues", "remains", "lasts", "pays", "costs", "happened"}
 )
+_QUESTION_WORDS = frozenset({"why", "how", "what", "who", "where", "which"})
 _PHONE = re.compile(r"(?:\(\d{3}\)|(?<!\d)\d{3})[\s.\-–]*\d{3}[\s.\-–]*\d{4}(?!\d)")
 _ADDRESS = re.compile(
     r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.\w|\b[\w-]+\.(?:com|org|net|gov|edu|us|io)\b", re.I
@@ -265,7 +266,10 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
     bullets = _bullet_lines(lines)
     start = _title_line(lines, bullets)
     if start is None:
-        raise ArticleImportError("has no title (a first line that reads like a title)")
+        raise ArticleImportError(
+            f"has no title: no line reads like one (up to {TITLE_LENGTH} characters, with no "
+            "full stop at the end)"
+        )
     title = lines[start]
     # (kind, Markdown, right under a list): kind is "##", "###", "list" or "p".
     blocks: list[tuple[str, str, bool]] = []
@@ -324,14 +328,18 @@ def parse_plain_text(text: str, banner_lines: frozenset[str] = frozenset()) -> P
         # The opening paragraph says what the article is about: it becomes the summary shown
         # under the title, and is not repeated below it (what does not fit stays there).
         summary, rest = _lead_sentences(_unescaped(blocks[0][1]))
-        if summary:
+        if summary and (rest or blocks[1:]):  # else the opening is all the text: it stays
             blocks = [("p", _escaped(rest)), *blocks[1:]] if rest else blocks[1:]
     paragraphs = [markdown for kind, markdown in blocks if kind == "p"]
     if not summary and paragraphs:
         summary = shortened(_unescaped(paragraphs[0]), SUMMARY_LENGTH)
     return ParsedArticle(
         title=_title(title),
-        body="\n\n".join(markdown for _, markdown in blocks) + "\n",
+        body="\n\n".join(
+            markdown if kind.startswith("#") else _with_phone_links(markdown)
+            for kind, markdown, *_ in blocks
+        )
+        + "\n",
         summary=summary,
         left_out=[line for line in lines[:start] if line],
         left_out_inside=left_out_inside,
@@ -515,8 +523,21 @@ def _looks_like_a_heading(line: str, introduces_a_list: bool = False) -> bool:
     if line.endswith(":"):
         longest = LIST_LABEL_MAX_WORDS if introduces_a_list else LABEL_MAX_WORDS
         return len(words) <= longest and not _reads_like_a_sentence(words)
+    if len(words) <= PHRASE_MAX_WORDS and words[0].lower() in _QUESTION_WORDS:
+        # A question without its mark ("Why it works", "What happens next"): a heading.
+        return True
     # A short phrase in sentence case ("Insurance and payment options"), not a sentence.
     return len(words) <= PHRASE_MAX_WORDS and not _reads_like_a_sentence(words)
+
+
+def _with_phone_links(markdown: str) -> str:
+    """Phone numbers as links a phone can call (`tel:`), as the site writes its own."""
+
+    def link(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match[0])
+        return f"[{match[0]}](tel:+1{digits})" if len(digits) == 10 else match[0]
+
+    return _PHONE.sub(link, markdown)
 
 
 def _escaped(text: str) -> str:
@@ -545,8 +566,9 @@ def _summary_from_the_opening(markdown_body: str) -> tuple[str, str]:
     opening, _, rest = markdown_body.partition("\n\n")
     if opening.strip() and not _MARKDOWN_MARKUP.search(opening) and "\n" not in opening.strip():
         summary, left = _lead_sentences(opening)
-        if summary:
-            return summary, (f"{left}\n\n{rest}" if left else rest).strip() + "\n"
+        remaining = (f"{left}\n\n{rest}" if left else rest).strip()
+        if summary and remaining:  # else the opening is all the text there is: it stays
+            return summary, remaining + "\n"
     return _first_paragraph(markdown_body), markdown_body
 
 
@@ -572,9 +594,12 @@ class Options:
 
 def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> str:
     """Create or (with --update) update the article; returns what was done: "imported",
-    "updated", "unchanged" or "skipped" (an article with its slug exists). Everything is checked
+    "updated", "unchanged" (perhaps with its old address added) or "skipped" (an article with
+    its slug exists: nothing is done, its old address not recorded either). Everything is checked
     before anything is saved, and a file's article, topics and old address are saved together
     or not at all."""
+    if not parsed.body.strip():
+        raise ArticleImportError("has a title and no text under it")
     slug = _slug(parsed)
     existing = Article.objects.filter(slug=slug).first()
     if existing is not None and not options.update:
@@ -636,7 +661,11 @@ def store(parsed: ParsedArticle, options: Options, redirect_from: str = "") -> s
             if not same_tags:
                 article.tags.set(tags)
             if old_path and old_path != article.get_absolute_url():
-                OldAddress.objects.update_or_create(path=old_path, defaults={"article": article})
+                _, address_added = OldAddress.objects.update_or_create(
+                    path=old_path, defaults={"article": article}
+                )
+                if outcome == "unchanged" and address_added:
+                    outcome = "unchanged, its old address added"
     except (DataError, IntegrityError) as error:  # what the checks above cannot foresee
         raise ArticleImportError(f"cannot be saved: {str(error).strip().splitlines()[0]}") from None
     return outcome

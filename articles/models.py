@@ -230,8 +230,8 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="Published articles appear at this time (a time to come schedules it). "
-        "Leave blank to publish now.",
+        help_text="When it appears: a time to come for a scheduled article; for a published "
+        "one, blank (now) or the date it first appeared.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -239,8 +239,8 @@ class Article(models.Model):
         "SEO title",
         max_length=70,
         blank=True,
-        help_text="The title search engines show. Up to 60 characters is best. "
-        "Leave blank to use the title.",
+        help_text="The whole title search engines show (the site's name is not added). Up "
+        "to 60 characters is best. Leave blank for the title and the site's name.",
     )
     meta_description = models.CharField(
         max_length=160,
@@ -324,6 +324,8 @@ class Article(models.Model):
         check_alt_text(self, "hero_image", "hero_image_alt")
         if self.medical_reviewer_id and not self.reviewed_on:
             raise ValidationError({"reviewed_on": "Give the date the reviewer checked it."})
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "Give the day it was reviewed, not one to come."})
         if self.reviewed_on and not self.medical_reviewer_id:
             raise ValidationError({"medical_reviewer": "Name who reviewed it on that date."})
         if self.status != Status.DRAFT and not self.author_id:

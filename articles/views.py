@@ -14,12 +14,12 @@ ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
 
 
-@public_page
+@public_page(reads=("page",))
 def article_list(request):
     return _list_page(request, category=None)
 
 
-@public_page
+@public_page(reads=("page",))
 def category(request, slug):
     return _list_page(request, category=get_object_or_404(Category, slug=slug))
 
@@ -97,7 +97,7 @@ def _related_articles(article, categories) -> list:
     return related
 
 
-@public_page
+@public_page(reads=("q",))
 def site_search(request):
     query = search.cleaned_query(request.GET.get("q", ""))
     results = search.search(query) if query else None

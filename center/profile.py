@@ -25,8 +25,10 @@ from core.pagecache import current_generation
 
 logger = logging.getLogger(__name__)
 
-# Edits forget the snapshot at once; this only bounds how long a missed forget could last.
-CACHE_SECONDS = 10 * 60
+# Edits forget the snapshot at once (a new generation); should the forget be missed (Redis
+# unreachable at that moment), the snapshot lasts no longer than a kept page: the same bound.
+# With the page cache off (PAGE_CACHE_SECONDS = 0), this long.
+CACHE_SECONDS_WITHOUT_PAGE_CACHE = 20
 
 
 @functools.cache
@@ -269,7 +271,8 @@ def _remember(center: Center, generation: int) -> None:
     global _last_known_in_this_process
     _last_known_in_this_process = center
     try:
-        cache.set(_snapshot_key(generation), center, CACHE_SECONDS)
+        seconds = settings.PAGE_CACHE_SECONDS or CACHE_SECONDS_WITHOUT_PAGE_CACHE
+        cache.set(_snapshot_key(generation), center, seconds)
         cache.set(LAST_KNOWN_KEY, center, timeout=None)
     except Exception as error:  # each cache backend raises its own connection errors
         logger.warning("Could not cache the center profile (%r)", error)

@@ -41,11 +41,18 @@ from urllib.parse import urlencode
 import brotli
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
 from core import gzip_splice, http
@@ -58,18 +65,14 @@ T = TypeVar("T")
 GENERATION_KEY = "pages:generation"
 # How often each process looks whether an edit has bumped the generation.
 GENERATION_CHECK_SECONDS = 1.0
-# The query parameters a public page reads: any other (a campaign's utm_*, which attribution
-# reads before the cache, or junk that would make each request a new page to render) changes
-# nothing on the page, so it is left out of the key. A public view reading another must add it.
+# The query parameters any public page reads (each view names its own: `public_page(reads=)`,
+# `keep_for_everyone(parameters=)`). Any other (a campaign's utm_*, which attribution reads
+# before the cache, or junk) changes nothing on a page, so it is left out of every key.
 PAGE_PARAMETERS = frozenset({"page", "q", "program"})
-# The values a page can make something of: any other (`?program=` + junk, again and again)
-# would each be a page of its own to keep; it is rendered, not kept.
-PARAMETER_SHAPES = {
-    "page": re.compile(r"[0-9]{1,4}"),
-    "program": re.compile(r"[-a-zA-Z0-9_]{1,80}"),
-}
 # A longer query string is most likely junk: the page is rendered, not kept.
 MAX_QUERY_LENGTH = 200
+# How many paths' parameters each process remembers (see _ParametersRead).
+REMEMBERED_PATHS = 10_000
 # Headers of the stored response that belong to one response only.
 NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
 # A kept page is compressed by the request that finds it expired, so quickly: brotli's 10 takes
@@ -80,24 +83,38 @@ LARGE_PAGE_BROTLI_QUALITY = 9
 LARGE_PAGE_BYTES = 32 * 1024
 
 
-def public_page(view):
+def public_page(view=None, *, reads: tuple[str, ...] = ()):
     """For a view whose page is the same for every anonymous visitor: cacheable here, and
-    briefly by a proxy or CDN."""
+    briefly by a proxy or CDN. `reads` names the query parameters the page depends on (of
+    PAGE_PARAMETERS); the page is kept under those only, so that any other parameter, or junk,
+    is served the same page rather than kept as one more. A view that refuses a value it cannot
+    use (a 404 for `?page=two`) keeps nothing under it either."""
+    if unknown := set(reads) - PAGE_PARAMETERS:
+        raise ValueError(f"Add {sorted(unknown)} to PAGE_PARAMETERS")
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.has_header("Cache-Control"):
-            # Kept by a proxy or CDN (s-maxage), not by browsers: staff who just edited the
-            # page see it as it is now, and a visitor's next view is one cache hit away anyway.
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_MAX_AGE
-            )
-        return response
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.has_header("Cache-Control"):
+                # Kept by a proxy or CDN (s-maxage), not by browsers: staff who just edited the
+                # page see it as it is now, and a visitor's next view is one cache hit away.
+                patch_cache_control(
+                    response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_MAX_AGE
+                )
+            if not hasattr(response, "page_parameters"):
+                response.page_parameters = _given(request, reads)
+            return response
 
-    # So that a check can find every public page (tests/bench/test_gates.py).
-    wrapped.is_public_page = True
-    return wrapped
+        # So that a check can find every public page (tests/bench/test_gates.py).
+        wrapped.is_public_page = True
+        return wrapped
+
+    return decorate if view is None else decorate(view)
+
+
+def _given(request, names) -> dict[str, str]:
+    return {name: request.GET.get(name, "") for name in names}
 
 
 def keep_in_this_process_only(response):
@@ -143,6 +160,29 @@ class _PagesInThisProcess:
 
 
 _this_process = _PagesInThisProcess(max_entries=1000)
+
+
+class _ParametersRead:
+    """The query parameters each public path's page was made for, as this process has seen it
+    answer: a request for the path is looked up under those alone, so `/?q=` + junk, again and
+    again, is one page kept and served, not a rendering and a new key each time. A path not
+    seen yet is looked up under every one of PAGE_PARAMETERS it has; its page is kept under
+    those its view read."""
+
+    def __init__(self, max_paths: int) -> None:
+        self.max_paths = max_paths
+        self.names: dict[str, frozenset[str]] = {}
+
+    def get(self, path: str) -> frozenset[str]:
+        return self.names.get(path, PAGE_PARAMETERS)
+
+    def remember(self, path: str, names: frozenset[str]) -> None:
+        if len(self.names) >= self.max_paths:
+            self.names = {}  # all of them learnt again, one request each
+        self.names[path] = names
+
+
+_parameters_read = _ParametersRead(REMEMBERED_PATHS)
 # The generation as this process last read it, and when (time.monotonic()).
 _generation_seen: tuple[int, float] = (0, float("-inf"))
 
@@ -164,6 +204,7 @@ def forget_pages_in_this_process() -> None:
     """Tests start with empty caches; this process's copies and generation included."""
     global _generation_seen
     _this_process.clear()
+    _parameters_read.names = {}
     _generation_seen = (0, float("-inf"))
 
 
@@ -228,16 +269,20 @@ def keep_for_everyone(
     stand_ins: tuple[str, ...],
     fill: Callable[..., dict[str, str] | None],
     rendered_at: float | None = None,
+    parameters: dict[str, str] | None = None,
 ) -> HttpResponse:
     """Mark the response to an anonymous visitor as `html` with that visitor's values put in
     where `stand_ins` are: `fill(request)` (a module-level function) gives them, by stand-in. The
     page cache keeps `html` and serves the next anonymous visitors from it, each through `fill`.
     `rendered_at`, for HTML kept already (`cached_html`), is when it was rendered: the page is
     then kept only for what is left of PAGE_CACHE_SECONDS since, so that nothing is shown
-    longer than the bound after it was rendered."""
+    longer than the bound after it was rendered. `parameters` are the query parameters the page
+    reads, each with the value it was made for as the view understood it (an unknown program:
+    ""), as for `public_page(reads=)`."""
     fill_path = f"{fill.__module__}.{fill.__qualname__}"
     rendered_at = time.time() if rendered_at is None else rendered_at
     response.page_for_everyone = PageForEveryone(html, tuple(stand_ins), fill_path, rendered_at)
+    response.page_parameters = parameters or {}
     return response
 
 
@@ -322,11 +367,17 @@ class CachedPage:
     body: bytes
     gzip_body: bytes
     brotli_body: bytes
+    etag: str
+    last_modified: int | None  # the response's Last-Modified (the feed's), as a timestamp
 
     @classmethod
     def of(cls, response, generation: int, seconds: int) -> CachedPage:
         body = response.content
         now = time.time()
+        if not response.has_header("ETag"):
+            # Weak: the same page goes out in three encodings. A browser or feed reader that
+            # has it already is answered 304, without the page.
+            response["ETag"] = f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
         return cls(
             generation=generation,
             kept_until=now + seconds,
@@ -336,6 +387,8 @@ class CachedPage:
             body=body,
             gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
             brotli_body=brotli.compress(body, mode=brotli.MODE_TEXT, quality=_brotli_quality(body)),
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
         )
 
     def response_for(self, request) -> HttpResponse:
@@ -343,7 +396,7 @@ class CachedPage:
         body = {"br": self.brotli_body, "gzip": self.gzip_body}.get(encoding, self.body)
         # `Age`, as any HTTP cache says of a stored response (RFC 9111): a CDN or proxy that
         # honours it keeps the page only for what is left of s-maxage.
-        return _response(
+        response = _response(
             request,
             self.status,
             self.headers,
@@ -351,6 +404,21 @@ class CachedPage:
             **_content_encoding(encoding),
             Age=str(max(0, int(time.time() - self.kept_at))),
         )
+        meta = request.META
+        if not any(condition in meta for condition in _CONDITIONS):
+            return response
+        return get_conditional_response(
+            request, etag=self.etag, last_modified=self.last_modified, response=response
+        )
+
+
+# The request headers that may make a kept page's answer a 304 (or a 412).
+_CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 @dataclass(frozen=True)
@@ -441,12 +509,26 @@ def _accepted_encoding(request, offered=("br", "gzip")) -> str:
 @functools.lru_cache(maxsize=64)
 def _first_accepted(accept_encoding: str, offered: tuple[str, ...]) -> str:
     # Browsers send a handful of different headers between them: each is read once.
-    accepted = {
-        part.split(";")[0].strip().lower()
-        for part in accept_encoding.split(",")
-        if not part.strip().endswith(";q=0")
-    }
-    return next((encoding for encoding in offered if encoding in accepted), "")
+    accepted, refused = set(), set()
+    for part in accept_encoding.split(","):
+        name, *parameters = part.split(";")
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        (accepted if quality > 0 else refused).add(name.strip().lower())
+    return next(
+        (
+            encoding
+            for encoding in offered
+            if encoding not in refused and (encoding in accepted or "*" in accepted)
+        ),
+        "",
+    )
 
 
 def _stored_headers(response, vary_on=("Accept-Encoding",)) -> tuple[tuple[str, str], ...]:
@@ -515,13 +597,21 @@ class PageCacheMiddleware:
         if request.method != "GET":
             return response
         if _may_keep(response):
-            page = CachedPage.of(response, generation, self.seconds)
-            if getattr(response, "keep_in_this_process_only", False):
-                _this_process.put(key, page)
-            else:
-                _keep(key, page, self.seconds)
+            kept = CachedPage.of(response, generation, self.seconds)
         elif response.status_code == 200 and hasattr(response, "page_for_everyone"):
-            _keep(key, PageWithStandIns.of(response, generation, self.seconds), self.seconds)
+            kept = PageWithStandIns.of(response, generation, self.seconds)
+        else:
+            return response
+        # Under the parameters the page reads, with the values it was made for (none given,
+        # or "": left out), whatever else the address had.
+        parameters = getattr(response, "page_parameters", {})
+        _parameters_read.remember(request.path, frozenset(parameters))
+        if (key := self._key(request.path, parameters.items())) is None:
+            return response
+        if getattr(response, "keep_in_this_process_only", False):
+            _this_process.put(key, kept)
+        else:
+            _keep(key, kept, self.seconds)
         return response
 
     def _key_for(self, request) -> str | None:
@@ -531,25 +621,32 @@ class PageCacheMiddleware:
             or self.session_cookie in request.COOKIES
             or "HTTP_AUTHORIZATION" in request.META
             or request.path.startswith(self.admin_prefix)
+            or not _allowed_host(request)
         ):
             return None
-        parameters = sorted(
-            (name, value) for name, value in request.GET.items() if name in PAGE_PARAMETERS
+        names = _parameters_read.get(request.path)
+        return self._key(
+            request.path, ((name, value) for name, value in request.GET.items() if name in names)
         )
-        if not all(
-            PARAMETER_SHAPES[name].fullmatch(value)
-            for name, value in parameters
-            if name in PARAMETER_SHAPES
-        ):
-            return None
-        query = urlencode(parameters)
+
+    def _key(self, path: str, parameters) -> str | None:
+        query = urlencode(sorted((name, value) for name, value in parameters if value))
         if len(query) > MAX_QUERY_LENGTH:
             return None
-        # The Host header as sent: a host Django refuses is never rendered, so never kept.
-        host = request.META.get("HTTP_HOST", "")
-        # Hashed: what a visitor searched for is not left readable in the cache's keys.
-        address = hashlib.sha256(f"{host}{request.path}?{query}".encode()).hexdigest()
+        # Hashed: what a visitor searched for is not left readable in the cache's keys. Not
+        # the host: pages name the site by SITE_URL, whatever Host a request came with (a port
+        # added to an allowed host would otherwise be a page of its own to keep).
+        address = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()
         return f"page:{self.release}:{address}"
+
+
+def _allowed_host(request) -> bool:
+    """A host Django would refuse goes on to Django, which says so (400), as without a cache."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
 
 
 def _may_keep(response) -> bool:

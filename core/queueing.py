@@ -8,11 +8,25 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from kombu.connection import ConnectionPool
 
+from core.db.circuit_breaker import CircuitBreaker, CircuitBreakers
+
 logger = logging.getLogger(__name__)
 
 # A web process handles one request at a time, a Celery worker process one task: a few
 # connections are plenty, and more only serve threads in tests.
 PUBLISH_CONNECTIONS_PER_PROCESS = 4
+# After a publish fails, this process's next ones give up at once for this long, then one tries
+# again: a broker that hangs rather than refuses would otherwise cost every request its whole
+# timeout. Nothing is lost meanwhile: what was not queued is swept up later (the caller's part).
+UNREACHABLE_SECONDS = 5.0
+
+# By process and broker URL, as the pools are.
+_breakers = CircuitBreakers(lambda: CircuitBreaker(open_seconds=UNREACHABLE_SECONDS))
+
+
+def forget_unreachable_brokers() -> None:
+    """Tests: each starts with every broker assumed reachable."""
+    _breakers.clear()
 
 
 def publish_quickly(task, *args) -> bool:
@@ -20,8 +34,9 @@ def publish_quickly(task, *args) -> bool:
 
     Over a connection this process keeps open (not one opened per request), with short socket
     timeouts and no retries: Celery's default publish can block for a long time when Redis is
-    unreachable. A kept connection that Redis closed (a restart) is reopened before use by
-    redis-py; one that fails is closed, and the next publish opens a new one. Returns False
+    unreachable. After a failure, for UNREACHABLE_SECONDS, it gives up without trying. A kept
+    connection that Redis closed (a restart) is reopened before use by redis-py; one that fails
+    is closed, and the next publish opens a new one. Returns False
     when the task was not queued, which the caller must be able to recover from (a periodic
     sweep, for instance).
     """
@@ -31,15 +46,21 @@ def publish_quickly(task, *args) -> bool:
         # hold up the page; a failure is logged and the lead stays unfinished.
         task.apply(args=args, retries=task.max_retries or 0)
         return True
+    breaker = _breakers[(os.getpid(), app.conf.broker_url)]
+    if not breaker.allow_attempt():
+        logger.info("Not queueing %s: the broker failed moments ago", task.name)
+        return False
     pool = _publishing_connections(app)
     try:
         _publish(pool, task, args)
     except SoftTimeLimitExceeded:
         raise  # the task running this must stop, not publish on
     except Exception:  # whatever the broker or transport raises, the caller carries on
+        breaker.record_failure()
         _forget_publishing_connections(pool)
         logger.warning("Could not queue %s", task.name)
         return False
+    breaker.record_success()
     return True
 
 

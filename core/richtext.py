@@ -7,6 +7,8 @@ so one allow-list decides what markup can ever reach a visitor.
 import functools
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -274,3 +276,61 @@ def sanitise(html: str, *, image_urls: frozenset[str] = frozenset()) -> str:
         link_rel="noopener noreferrer",
     )
     return _drop_images_without_source(cleaned)
+
+
+# A word before a dot and more letters, as in "www.samhsa.gov" or "example.org/help".
+_LOOKS_LIKE_A_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/.*)?", re.IGNORECASE)
+
+
+class _LinksAndImages(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []  # (address, words)
+        self.images: list[str] = []
+        self._open_link: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a":
+            self._open_link = [attributes.get("href") or ""]
+        elif tag == "img":
+            self.images.append(attributes.get("src") or "")
+
+    def handle_data(self, data):
+        if self._open_link is not None:
+            self._open_link.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open_link is not None:
+            address, *words = self._open_link
+            self.links.append((address.strip(), " ".join("".join(words).split())))
+            self._open_link = None
+
+
+def link_problems(source: str) -> list[str]:
+    """What, in Markdown written in admin, the allow-list would quietly drop or readers would
+    find broken: a link without an address, one to a site written without https:// (a broken
+    address on this site), one of a kind the site does not allow, an image not from the
+    library. Said in words an editor can act on."""
+    parser = _LinksAndImages()
+    parser.feed(markdown.markdown(source, extensions=["extra", "sane_lists"]))
+    problems = []
+    for address, words in parser.links:
+        scheme = urlsplit(address).scheme.lower()
+        if address.rstrip("/").lower() in ("", "http:", "https:"):
+            problems.append(f"The link “{words}” has no address: write it after https://.")
+        elif scheme and scheme not in ALLOWED_URL_SCHEMES:
+            problems.append(
+                f"The link “{words}” cannot be kept: links start with https://, mailto: or tel:."
+            )
+        elif not scheme and _LOOKS_LIKE_A_HOST.fullmatch(address):
+            problems.append(
+                f"The link “{words}” would lead to a page of this site: write https://{address}."
+            )
+    for source_address in parser.images:
+        if image_number(source_address) is None:
+            problems.append(
+                f"The image “{source_address}” is not from the image library: upload it there "
+                "and insert it with the Image button."
+            )
+    return problems

@@ -91,8 +91,8 @@ class Program(models.Model):
         "SEO title",
         max_length=70,
         blank=True,
-        help_text="The title search engines show. Up to 60 characters is best. "
-        "Leave blank to use the name.",
+        help_text="The whole title search engines show (the site's name is not added). Up "
+        "to 60 characters is best. Leave blank for the name and the site's name.",
     )
     meta_description = models.CharField(
         max_length=160,

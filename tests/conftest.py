@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from core.cache import forget_unreachable_servers
 from core.pagecache import forget_pages_in_this_process
+from core.queueing import forget_unreachable_brokers
 from core.ratelimit import forget_what_this_process_knows
 from tests import table_rows
 
@@ -55,6 +56,7 @@ def empty_cache(monkeypatch):
     """Each test starts with an empty cache: rate limits and cached pages don't leak between;
     nor does what this process last read of them, or of the center, or learnt of Redis."""
     forget_unreachable_servers()
+    forget_unreachable_brokers()
     cache.clear()
     monkeypatch.setattr("center.profile._last_known_in_this_process", None)
     forget_pages_in_this_process()

@@ -51,7 +51,15 @@ document.addEventListener("DOMContentLoaded", () => {
       list: () => prefixLines("- ", "An item"),
       numbered: () => prefixLines("1. ", "A step"),
       quote: () => prefixLines("> ", "Quoted words"),
-      link: () => replaceSelection("[", "](https://)", "words to click"),
+      link: () => {
+        const wordsChosen = text.selectionStart !== text.selectionEnd;
+        replaceSelection("[", "](https://)", "words to click");
+        if (wordsChosen) {
+          // The words are there already: the cursor waits where the address goes.
+          const address = text.selectionEnd + "](https://".length;
+          text.setSelectionRange(address, address);
+        }
+      },
       image: () => {
         const option = picker.selectedOptions[0];
         replaceSelection(`![${option.dataset.description}](image:${option.value})`, "", "");

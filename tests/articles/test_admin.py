@@ -51,15 +51,17 @@ def article_form(**overrides) -> dict:
 def revision_form(revision, **overrides) -> dict:
     """The form of an earlier revision, sent back as the history page shows it."""
     return article_form(
-        title=revision.title,
-        slug=revision.slug,
-        summary=revision.summary,
-        body=revision.body,
-        author=revision.author_id,
-        status=revision.status,
-        publish_at_0=timezone.localtime(revision.publish_at).strftime("%Y-%m-%d"),
-        publish_at_1=timezone.localtime(revision.publish_at).strftime("%H:%M:%S"),
-        **overrides,
+        **{
+            "title": revision.title,
+            "slug": revision.slug,
+            "summary": revision.summary,
+            "body": revision.body,
+            "author": revision.author_id,
+            "status": revision.status,
+            "publish_at_0": timezone.localtime(revision.publish_at).strftime("%Y-%m-%d"),
+            "publish_at_1": timezone.localtime(revision.publish_at).strftime("%H:%M:%S"),
+            **overrides,
+        }
     )
 
 
@@ -87,20 +89,52 @@ def test_marketing_writes_a_draft_with_its_topics(marketing):
     assert '<h2 id="why-sleep-matters">' in article.body_html
 
 
-def test_marketing_schedules_an_article_for_next_week(marketing):
+def test_marketing_schedules_an_article_for_next_week_and_is_told_when_it_appears(marketing):
     when = timezone.localtime() + timedelta(days=7)
 
     response = marketing.post(
         f"{ADMIN}add/",
         article_form(
-            status=Status.PUBLISHED,
+            status=State.SCHEDULED,
+            publish_at_0=when.strftime("%Y-%m-%d"),
+            publish_at_1=when.strftime("%H:%M:%S"),
+        ),
+        follow=True,
+    )
+
+    assert Article.objects.get().state == State.SCHEDULED
+    assert "is scheduled: visitors see it from" in response.content.decode()
+
+
+def test_published_with_the_time_left_blank_publishes_now(marketing):
+    response = marketing.post(f"{ADMIN}add/", article_form(status=State.PUBLISHED))
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.state == State.PUBLISHED
+    assert Article.objects.public().get() == article
+
+
+def test_published_with_a_time_to_come_is_refused_rather_than_quietly_scheduled(marketing):
+    # An article unpublished while scheduled keeps its time; choosing Published means now.
+    article = ScheduledFactory()
+    Article.objects.filter(pk=article.pk).update(status=Status.DRAFT)
+    when = timezone.localtime(article.publish_at)
+
+    response = marketing.post(
+        f"{ADMIN}{article.pk}/change/",
+        revision_form(
+            article,
+            status=State.PUBLISHED,
             publish_at_0=when.strftime("%Y-%m-%d"),
             publish_at_1=when.strftime("%H:%M:%S"),
         ),
     )
 
-    assert response.status_code == 302
-    assert Article.objects.get().state == State.SCHEDULED
+    assert response.status_code == 200
+    assert "choose Scheduled to have it appear then" in response.content.decode()
+    article.refresh_from_db()
+    assert article.state == State.DRAFT
 
 
 def test_the_list_shows_state_publish_date_author_and_categories_and_filters_by_state(marketing):
@@ -403,6 +437,88 @@ def test_restoring_a_revision_restores_its_tags(marketing):
 
     assert sorted(article.tags.names()) == ["family support", "visits"]
     assert article.history.latest().tag_names == ["family support", "visits"]
+
+
+def test_an_earlier_revision_offers_a_revert_button_to_whoever_may_change_the_article(
+    marketing, client
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.admissions.factories import StaffFactory
+    from tests.staff_sign_in import sign_in
+
+    article = ArticleFactory(title="First title")
+    first = article.history.earliest()
+    address = f"{ADMIN}{article.pk}/history/{first.history_id}/"
+    reader = StaffFactory()
+    reader.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_article", "view_historicalarticle"])
+    )
+
+    editor_page = marketing.get(address).content.decode()
+    sign_in(client, reader)
+    reader_page = client.get(address).content.decode()
+
+    assert 'value="Revert"' in editor_page
+    assert 'value="Revert"' not in reader_page
+
+
+def test_one_save_in_admin_is_one_revision_with_its_topics_and_tags(marketing):
+    category = CategoryFactory()
+    program = ProgramFactory()
+
+    marketing.post(
+        f"{ADMIN}add/",
+        article_form(categories=[category.pk], related_programs=[program.pk], tags="sleep, rest"),
+    )
+    article = Article.objects.get()
+    marketing.post(
+        f"{ADMIN}{article.pk}/change/",
+        revision_form(article, title="Sleep, again", categories=[], tags="sleep"),
+    )
+
+    created, changed = article.history.order_by("history_date")
+    assert (created.history_type, changed.history_type) == ("+", "~")
+    assert list(created.categories.values_list("category", flat=True)) == [category.pk]
+    assert list(created.related_programs.values_list("program", flat=True)) == [program.pk]
+    assert created.tag_names == ["rest", "sleep"]
+    assert (changed.title, list(changed.categories.all()), changed.tag_names) == (
+        "Sleep, again",
+        [],
+        ["sleep"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "told"),
+    [
+        ("Call [our team](https://) today.", "The link “our team” has no address"),
+        ("See [SAMHSA](www.samhsa.gov).", "write https://www.samhsa.gov"),
+        ("[Click](javascript:alert(1))", "The link “Click” cannot be kept"),
+        ("![A chart](https://elsewhere.example/chart.png)", "is not from the image library"),
+    ],
+)
+def test_a_link_or_image_that_would_be_dropped_or_broken_is_named_to_the_editor(
+    marketing, body, told
+):
+    response = marketing.post(f"{ADMIN}add/", article_form(body=body))
+
+    assert response.status_code == 200
+    assert told in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_review_date_to_come_is_refused(marketing):
+    reviewer = PersonFactory()
+    next_month = timezone.localdate() + timedelta(days=30)
+
+    response = marketing.post(
+        f"{ADMIN}add/",
+        article_form(medical_reviewer=reviewer.pk, reviewed_on=next_month.isoformat()),
+    )
+
+    assert "Give the day it was reviewed, not one to come." in response.content.decode()
+    assert not Article.objects.exists()
 
 
 def test_a_revision_recorded_before_tags_were_kept_leaves_the_tags_as_they_are(marketing):

@@ -63,8 +63,11 @@ def test_a_text_export_becomes_headings_lists_and_paragraphs_without_the_banner(
     assert "<p>After the group, most people are home by nine.</p>" in html
     assert "<p>So, if you are ready, here is how to begin:</p>" in html  # a sentence
     assert "Is this right for me?</h2>" in html
-    # The closing call to action, phone number and all, kept as text.
-    assert "<p>To talk it through, call our admissions team at (617) 555-0143" in html
+    # The closing call to action kept as text, its phone number one a phone can call.
+    assert (
+        "<p>To talk it through, call our admissions team at "
+        '<a href="tel:+16175550143" rel="noopener noreferrer">(617) 555-0143</a> any time'
+    ) in html
 
 
 def test_markdown_with_front_matter_keeps_its_address_topics_author_and_old_address():
@@ -137,6 +140,35 @@ def test_an_article_with_the_same_address_is_overwritten_only_with_update():
 
     status, out, _ = import_articles(FRONT_MATTER, "--update")
     assert "1 unchanged" in out
+
+
+def test_a_skipped_file_says_why_and_that_its_old_address_was_not_recorded():
+    ArticleFactory(slug="family-visits", title="Written here")
+
+    _, out, _ = import_articles(FRONT_MATTER, "--redirect-from", "/visits/")
+
+    assert "family-visits.md: skipped" in out
+    assert "--update replaces it with this file (and records its old address)" in out
+    assert not OldAddress.objects.filter(path="/visits/").exists()
+
+
+def test_an_old_address_added_to_an_unchanged_article_is_reported():
+    import_articles(FRONT_MATTER)
+
+    _, out, _ = import_articles(FRONT_MATTER, "--update", "--redirect-from", "/visits/")
+
+    assert "family-visits.md: unchanged, its old address added" in out
+    assert OldAddress.objects.filter(path="/visits/").exists()
+
+
+def test_a_csv_row_for_a_file_not_imported_is_reported(tmp_path):
+    mapping = tmp_path / "old-addresses.csv"
+    mapping.write_text("file,old_url\nevening-group.txt,/iop-evenings/\n")
+
+    _, out, _ = import_articles(TEXT, "--redirects", mapping)
+
+    assert "names files not among those imported" in out
+    assert "evening-group.txt" in out
 
 
 def test_publish_makes_the_imported_articles_public():
@@ -212,6 +244,30 @@ def test_bad_files_are_named_and_skipped_the_rest_import_and_the_command_fails(t
     assert "only-sentences.txt: has no title" in err
     assert "1 imported; 4 failed" in out
     assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("only-title.md", "# Just A Title\n"), ("only-title.txt", "Only A Title Line\n")],
+)
+def test_a_file_with_a_title_and_nothing_else_is_reported_not_imported(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+
+    status, _, err = import_articles(path)
+
+    assert status == 1
+    assert f"{name}: has a title and no text under it (skipped)" in err
+    assert not Article.objects.exists()
+
+
+def test_an_article_of_one_paragraph_keeps_it_as_its_text_and_its_summary(tmp_path):
+    path = markdown_file(tmp_path, "short.md", "title: Visiting hours", "Visits are on Sundays.\n")
+
+    import_articles(path)
+
+    article = Article.objects.get()
+    assert (article.summary, article.body) == ("Visits are on Sundays.", "Visits are on Sundays.\n")
 
 
 def test_a_file_naming_no_author_is_a_draft_waiting_for_one():
@@ -505,12 +561,29 @@ def test_a_short_phrase_in_sentence_case_is_a_heading(tmp_path):
     assert "## Insurance and payment options\n" in body
 
 
+def test_a_short_question_without_its_mark_is_a_heading_whatever_its_verb(tmp_path):
+    path = tmp_path / "groups.txt"
+    path.write_text(
+        "Peer Groups In The Evening\n\n"
+        "Evening groups fit around work and school.\n\n"
+        "Why it works\n\n"
+        "1. People hear from others a step ahead of them\n"
+        "2. Nobody has to explain everything from the start\n",
+        encoding="utf-8",
+    )
+
+    body = imported(path).body
+
+    assert "## Why it works\n" in body
+
+
 def test_a_line_with_a_phone_number_is_never_a_heading():
     html = imported(PEER_GROUPS).body_html
+    phone = '<a href="tel:+16175550143" rel="noopener noreferrer">(617) 555-0143</a>'
 
-    assert "<p>Contact us: (617) 555-0143</p>" in html
-    assert "<p>Call (617) 555-0143 now</p>" in html
-    assert "<p>Call Us Today: (617) 555-0143</p>" in html  # in Title Case, still no heading
+    assert f"<p>Contact us: {phone}</p>" in html
+    assert f"<p>Call {phone} now</p>" in html
+    assert f"<p>Call Us Today: {phone}</p>" in html  # in Title Case, still no heading
     assert "555-0143</h" not in html
 
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, State, Status
 from core.checks import public_pages_are_fresh_within_the_bound
@@ -129,7 +130,8 @@ def test_staff_preview_a_scheduled_article_with_when_it_will_appear(marketing):
 
     html = marketing.get(article.get_absolute_url()).content.decode()
 
-    assert "Scheduled: visitors can read it from" in html
+    when = date_format(timezone.localtime(article.publish_at), "F j, Y, g:i a")
+    assert f"Scheduled: from {when}, visitors can read it." in html
 
 
 @pytest.mark.parametrize("factory", [DraftFactory, ScheduledFactory])

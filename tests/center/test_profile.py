@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError, ProgrammingError, transaction
+from django.utils import timezone
 
 from center import profile as center_profile
 from center.models import CenterProfile, Place
@@ -89,6 +90,19 @@ def test_a_snapshot_read_before_an_edit_and_cached_after_it_is_never_shown(edit)
 
     # A slow request caches what it read before the edit, after the edit has been committed.
     center_profile._remember(read_before_the_edit, generation)
+
+    assert current_center().name == "Harborlight Recovery"
+
+
+def test_an_edit_whose_forget_was_missed_shows_within_the_page_cache_bound(
+    settings, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    assert current_center().name != "Harborlight Recovery"
+    # Saved with Redis unreachable for the moment: nobody was told to forget the snapshot.
+    CenterProfile.objects.update(name="Harborlight Recovery")
+
+    time_machine.shift(settings.PAGE_CACHE_SECONDS + 1)
 
     assert current_center().name == "Harborlight Recovery"
 

@@ -21,6 +21,7 @@ from core.pagecache import (
     PageCacheMiddleware,
     public_page,
 )
+from tests.articles.factories import ArticleFactory
 from tests.core.factories import SitePageFactory
 from tests.factories import SuperuserFactory
 from tests.infosessions.factories import InfoSessionFactory
@@ -101,6 +102,12 @@ def test_a_proxy_keeps_a_public_page_briefly_and_a_browser_keeps_no_copy(client)
         ("gzip, deflate, br", "br", brotli.decompress),
         ("gzip, deflate", "gzip", gzip.decompress),
         ("", None, lambda body: body),
+        # An encoding refused with q=0, however it is written, is not sent.
+        ("br;q=0.0, gzip", "gzip", gzip.decompress),
+        ("br; q=0, gzip", "gzip", gzip.decompress),
+        ("gzip;Q=0, br;q=0.000", None, lambda body: body),
+        ("*", "br", brotli.decompress),
+        ("*, br;q=0", "gzip", gzip.decompress),
     ],
 )
 def test_a_cached_page_is_sent_compressed_as_the_browser_accepts(
@@ -115,6 +122,21 @@ def test_a_cached_page_is_sent_compressed_as_the_browser_accepts(
     assert decompress(response.content) == plain
     assert int(response["Content-Length"]) == len(response.content)
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_browser_or_feed_reader_that_has_the_page_already_gets_a_304(client):
+    ArticleFactory()
+    for path in ("/about/", "/articles/feed/"):
+        first = client.get(path)
+        kept = client.get(path)
+
+        again = client.get(path, HTTP_IF_NONE_MATCH=kept["ETag"])
+
+        assert first["ETag"] == kept["ETag"]
+        assert again.status_code == 304 and again.content == b""
+        assert client.get(path, HTTP_IF_NONE_MATCH='W/"another"').status_code == 200
+    since = client.get("/articles/feed/", HTTP_IF_MODIFIED_SINCE=kept["Last-Modified"])
+    assert since.status_code == 304
 
 
 def test_a_head_request_is_answered_from_the_cache_without_a_body(client):
@@ -204,11 +226,17 @@ def test_tracking_parameters_share_the_page_and_still_reach_attribution(client):
     assert "visit" in response.cookies  # a first visit's attribution, set outside the cache
 
 
-def test_other_parameters_are_pages_of_their_own(client):
-    client.get("/get-help/?program=aftercare")
-    client.get("/programs/?page=2")
+def test_a_parameter_a_page_reads_makes_pages_of_its_own(client):
+    ProgramFactory(slug="aftercare")
+    ArticleFactory.create_batch(12)
+    client.get("/get-help/")
+    client.get("/articles/")
 
-    assert "X-Page-Cache" not in client.get("/programs/?page=3")
+    chosen = Client().get("/get-help/?program=aftercare")
+    second_page = Client().get("/articles/?page=2")
+
+    assert "X-Page-Cache" not in chosen and "X-Page-Cache" not in second_page
+    assert Client().get("/articles/?page=2")["X-Page-Cache"] == "hit"
 
 
 def test_a_parameter_no_page_reads_shares_the_page_rather_than_costing_a_rendering(client):
@@ -219,15 +247,52 @@ def test_a_parameter_no_page_reads_shares_the_page_rather_than_costing_a_renderi
     assert response["X-Page-Cache"] == "hit"
 
 
-def test_parameter_values_no_page_makes_anything_of_are_rendered_not_kept(client):
-    for path in (
-        "/programs/?page=two",
-        "/programs/?page=123456",
-        "/get-help/?program=../../etc",
-        f"/get-help/?program={'x' * 81}",
-    ):
+def test_junk_in_addresses_keeps_nothing_more_than_the_pages_themselves(client, monkeypatch):
+    """Redis holds the request spool and the rate limits too: made-up addresses, however many,
+    must not fill it."""
+    kept_under = set()
+    keep = pagecache._keep
+    monkeypatch.setattr(
+        pagecache, "_keep", lambda key, *args: kept_under.add(key) or keep(key, *args)
+    )
+    # The pages, and what a missing page looks up (the old site's addresses).
+    for path in ("/", "/programs/", "/get-help/", "/articles/", "/no-such-page/"):
         client.get(path)
-        assert "X-Page-Cache" not in client.get(path), path
+    kept_for_the_pages = set(kept_under)
+
+    for junk in range(3):
+        for path in (
+            f"/?q=junk{junk}",
+            f"/programs/?page={junk}",
+            f"/programs/?program=junk{junk}",
+            f"/get-help/?program=no-such-program-{junk}",
+            f"/get-help/?program=../../etc{junk}",
+            f"/articles/?page={10_000 + junk}",  # no such page: a 404, never kept
+        ):
+            Client().get(path)
+        # Another port of an allowed host: the same site, the same pages.
+        Client().get("/", HTTP_HOST=f"testserver:{8000 + junk}")
+
+    assert kept_under == kept_for_the_pages
+    assert Client().get("/?q=more-junk")["X-Page-Cache"] == "hit"
+
+
+def test_a_host_django_refuses_is_refused_even_when_the_page_is_kept(client):
+    client.get("/programs/")
+
+    response = Client().get("/programs/", HTTP_HOST="elsewhere.example")
+
+    assert response.status_code == 400
+
+
+def test_the_feed_names_the_site_by_its_address_whatever_host_was_asked(client, settings):
+    settings.SITE_URL = "https://www.resilience.example"
+    ArticleFactory(slug="sleep")
+
+    feed = client.get("/articles/feed/", HTTP_HOST="testserver:8001").content.decode()
+
+    assert "testserver" not in feed
+    assert "https://www.resilience.example/articles/sleep/" in feed
 
 
 def test_search_results_are_kept_in_this_process_only_and_by_no_proxy_or_browser(

@@ -1,6 +1,7 @@
 """Queueing a follow-up from a web request: over a connection the process keeps, never one per
 request, and never stuck on a broker that went away."""
 
+import os
 import signal
 import time
 
@@ -74,13 +75,41 @@ def test_with_redis_stopped_nothing_is_queued_and_nothing_raises(broker):
     assert queueing.publish_quickly(follow_up_lead, 3) is False
 
 
+def moments_later() -> None:
+    """As UNREACHABLE_SECONDS later: this process tries the broker again."""
+    queueing.forget_unreachable_brokers()
+
+
 def test_once_redis_is_back_follow_ups_are_queued_again(broker):
     broker.stop()
     assert queueing.publish_quickly(follow_up_lead, 1) is False
     broker.start()
+    moments_later()
 
     assert queueing.publish_quickly(follow_up_lead, 2) is True
     assert _queued(broker) == 1
+
+
+def test_after_a_failure_the_next_follow_ups_give_up_at_once_then_one_tries_again(
+    broker, monkeypatch
+):
+    """A hung broker costs one request its timeout, not every request."""
+    attempts = []
+    publish = queueing._publish
+    monkeypatch.setattr(
+        queueing, "_publish", lambda *args: attempts.append(args) or publish(*args)
+    )
+    broker.stop()
+    assert queueing.publish_quickly(follow_up_lead, 1) is False
+    broker.start()
+
+    assert queueing.publish_quickly(follow_up_lead, 2) is False
+    assert queueing.publish_quickly(follow_up_lead, 3) is False
+    assert len(attempts) == 1
+    breaker = queueing._breakers[(os.getpid(), celery_app.conf.broker_url)]
+    breaker._retry_at = time.monotonic()  # UNREACHABLE_SECONDS have passed
+    assert queueing.publish_quickly(follow_up_lead, 4) is True
+    assert len(attempts) == 2
 
 
 def test_a_kept_connection_to_a_redis_gone_silent_gives_up_within_its_short_timeout(broker):
@@ -97,4 +126,5 @@ def test_a_kept_connection_to_a_redis_gone_silent_gives_up_within_its_short_time
 
     assert queued is False
     assert waited < 4 * settings.PUBLISH_TIMEOUT_SECONDS + 0.5
+    moments_later()
     assert queueing.publish_quickly(follow_up_lead, 3) is True

@@ -142,7 +142,8 @@ def test_search_and_social_previews_have_a_description_title_and_canonical_url(c
 
     html = client.get("/programs/inpatient/?utm_source=newsletter").content.decode()
 
-    assert "<title>Inpatient treatment in Massachusetts · Resilience</title>" in html
+    # The SEO title is the whole title: the site's name is not added to it.
+    assert "<title>Inpatient treatment in Massachusetts</title>" in html
     assert '<meta name="description" content="Care around the clock.">' in html
     canonical = "https://www.resilience.example/programs/inpatient/"
     assert f'<link rel="canonical" href="{canonical}">' in html

@@ -53,6 +53,11 @@ class Command(BaseCommand):
         if options["redirect_from"] and len(files) != 1:
             raise CommandError("--redirect-from names one old address: give exactly one file.")
         old_urls = _redirects(options["redirects"]) if options["redirects"] else {}
+        if not_imported := sorted(set(old_urls) - {path.name for path in files}):
+            self.stdout.write(
+                f"{options['redirects']} names files not among those imported (their old "
+                f"addresses are not recorded): {', '.join(not_imported)}"
+            )
         settings = Options(
             publish=options["publish"],
             update=options["update"],
@@ -73,6 +78,11 @@ class Command(BaseCommand):
                 continue
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             self.stdout.write(f"{path}: {outcome}")
+            if outcome == "skipped":
+                self.stdout.write(
+                    "  an article has its address already: --update replaces it with this file"
+                    + (" (and records its old address)" if old_url else "")
+                )
             if outcome == "imported" and not (parsed.author or settings.author):
                 self.stdout.write("  a draft with no author yet: choose one in admin to publish it")
             for line in parsed.left_out_inside:
