@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlsplit
 
 from django.db import DatabaseError
 from django.http import HttpResponsePermanentRedirect
@@ -24,7 +25,9 @@ class OldAddressRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not (
+            response.status_code == 404 or _slash_added(request, response)
+        ):
             return response
         target = _target(old_addresses(), request.path)
         if target is None:
@@ -36,6 +39,15 @@ class OldAddressRedirectMiddleware:
         # kept for ever would send them round in a loop.
         patch_cache_control(redirect, public=True, max_age=REDIRECT_KEPT_SECONDS)
         return redirect
+
+
+def _slash_added(request, response) -> bool:
+    """CommonMiddleware's redirect to the address with a slash (APPEND_SLASH), which an old
+    address found now spares the visitor."""
+    return (
+        response.status_code == 301
+        and urlsplit(response.get("Location", "")).path == f"{request.path}/"
+    )
 
 
 def _target(addresses: dict[str, str], path: str) -> str | None:
