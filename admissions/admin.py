@@ -30,7 +30,7 @@ from admissions.models import (
     Priority,
     Status,
     WeeklyOnCallShift,
-    overdue_cutoff,
+    past_follow_up_deadline,
 )
 from admissions.search import search_leads
 from core.changelists import FilterWithDefault, OnlyListFiltersChangeList
@@ -105,7 +105,13 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", f"Not contacted within {settings.ADMISSIONS_SLA_MINUTES} minutes")]
+        return [
+            (
+                "yes",
+                f"Not contacted in time ({settings.ADMISSIONS_SLA_MINUTES} minutes; info "
+                f"sessions {settings.ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS} hours)",
+            )
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -221,7 +227,7 @@ class LeadAdmin(SimpleHistoryAdmin):
         return OnlyListFiltersChangeList
 
     def get_queryset(self, request):
-        overdue_since = overdue_cutoff(timezone.now())
+        past_deadline = past_follow_up_deadline(timezone.now())
         # Waiting for a first contact. Held requests (a flood) wait for review instead and are
         # not pinned, unless urgent: a person in danger may be among them.
         not_reached = Q(contacted_at__isnull=True) & ~Q(status=Status.CLOSED)
@@ -239,7 +245,7 @@ class LeadAdmin(SimpleHistoryAdmin):
             .annotate(
                 desk_rank=Case(
                     When(not_reached & Q(priority=Priority.URGENT), then=Value(URGENT_WAITING)),
-                    When(waiting & Q(created_at__lt=overdue_since), then=Value(OVERDUE)),
+                    When(waiting & past_deadline, then=Value(OVERDUE)),
                     When(waiting, then=Value(WAITING)),
                     default=Value(DONE_OR_CONTACTED),
                     output_field=IntegerField(),

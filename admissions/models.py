@@ -156,8 +156,25 @@ def normalise_reference(text: str) -> str | None:
 
 
 def overdue_cutoff(now: datetime) -> datetime:
-    """Leads received before this and not contacted yet are past ADMISSIONS_SLA_MINUTES."""
+    """Consultation requests received before this and not contacted yet are past
+    ADMISSIONS_SLA_MINUTES."""
     return now - timedelta(minutes=settings.ADMISSIONS_SLA_MINUTES)
+
+
+def info_session_overdue_cutoff(now: datetime) -> datetime:
+    """Registrations for an information session (a warm lead, nobody waiting for an urgent
+    call-back) received before this and not contacted yet are past their own, longer deadline,
+    ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS."""
+    return now - timedelta(hours=settings.ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS)
+
+
+def past_follow_up_deadline(now: datetime) -> Q:
+    """Leads received before their kind's deadline: a registration for an information session
+    before info_session_overdue_cutoff, any other lead (a consultation request, also one whose
+    person was later given a place at a session) before overdue_cutoff."""
+    return (~Q(kind=LeadKind.INFO_SESSION) & Q(created_at__lt=overdue_cutoff(now))) | Q(
+        kind=LeadKind.INFO_SESSION, created_at__lt=info_session_overdue_cutoff(now)
+    )
 
 
 class LeadQuerySet(models.QuerySet):
@@ -173,8 +190,10 @@ class LeadQuerySet(models.QuerySet):
         return self.exclude(status__in=[Status.CLOSED, Status.ADMITTED])
 
     def overdue(self, now: datetime):
-        """In the pipeline, nobody has reached out, and the SLA has passed."""
-        return self.awaiting_contact().filter(created_at__lt=overdue_cutoff(now))
+        """In the pipeline, nobody has reached out, and the deadline for its kind has passed
+        (ADMISSIONS_SLA_MINUTES for a consultation request, ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS
+        for a registration for an information session)."""
+        return self.awaiting_contact().filter(past_follow_up_deadline(now))
 
     def retention_expired(self, now: datetime):
         """Closed longer ago than LEAD_RETENTION_DAYS and not yet anonymised."""
@@ -184,11 +203,15 @@ class LeadQuerySet(models.QuerySet):
         )
 
     def to_escalate(self):
-        """Not contacted yet: in the pipeline, or held for review but urgent (a person in danger
-        may be among the held; the reminders are digests, so a flood cannot multiply them)."""
+        """Consultation requests not contacted yet: in the pipeline, or held for review but
+        urgent (a person in danger may be among the held; the reminders are digests, so a flood
+        cannot multiply them). A registration for an information session is a warm lead, not
+        someone waiting for an urgent call-back: never escalated (it is overdue on the desk, and
+        in the daily digest, after its own deadline)."""
         return (
             self.filter(contacted_at__isnull=True)
             .exclude(status=Status.CLOSED)
+            .exclude(kind=LeadKind.INFO_SESSION)
             .filter(Q(held_reason="") | Q(priority=Priority.URGENT))
         )
 
@@ -471,7 +494,11 @@ class Lead(models.Model):
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         """As LeadQuerySet.overdue, for one lead."""
-        cutoff = overdue_cutoff(now or timezone.now())
+        now = now or timezone.now()
+        if self.kind == LeadKind.INFO_SESSION:
+            cutoff = info_session_overdue_cutoff(now)
+        else:
+            cutoff = overdue_cutoff(now)
         return self.in_pipeline and self.contacted_at is None and self.created_at < cutoff
 
     @property

@@ -40,6 +40,7 @@ from admissions.models import (
     Priority,
     Purpose,
     Status,
+    info_session_overdue_cutoff,
 )
 from admissions.notifications import (
     DIGEST_MAX_LEADS,
@@ -448,7 +449,9 @@ def _escalation_timing() -> tuple[timedelta, timedelta, timedelta]:
 
 
 def escalate_overdue_leads() -> int:
-    """Tell supervisors about leads nobody has contacted within the SLA, once per interval.
+    """Tell supervisors about consultation requests nobody has contacted within the SLA, once
+    per interval (registrations for an information session are not escalated: see
+    LeadQuerySet.to_escalate).
 
     Round 1 goes out at the deadline, round 2 one interval later, and so on, up to
     ADMISSIONS_ESCALATION_MAX_ROUNDS; after that the lead is in the daily digest. Each person gets
@@ -504,7 +507,12 @@ def send_daily_digest() -> int:
     if local.hour < settings.ADMISSIONS_DAILY_DIGEST_HOUR:
         return 0
     last_round_ends = _escalation_timing()[2]
-    waiting = Lead.objects.awaiting_contact().filter(created_at__lte=now - last_round_ends)
+    # A consultation request once past its last escalation round; a registration for an
+    # information session (never escalated) once past its own, longer deadline.
+    waiting = Lead.objects.awaiting_contact().filter(
+        (~Q(kind=LeadKind.INFO_SESSION) & Q(created_at__lte=now - last_round_ends))
+        | Q(kind=LeadKind.INFO_SESSION, created_at__lt=info_session_overdue_cutoff(now))
+    )
     waiting_count, held = waiting.count(), Lead.objects.held_for_review().count()
     if not waiting_count and not held:
         return 0

@@ -88,6 +88,18 @@ def log_info_session(lead: Lead, *, by, note: str) -> Activity:
     return _record(lead, ActivityKind.INFO_SESSION, by, note=note)
 
 
+def log_info_session_on_leads(lead_ids, *, by, note: str) -> list[Activity]:
+    """The same news about an information session on each lead's timeline (a seat given from
+    the waiting list, the session moved or called off), in one statement however many leads.
+    `note` names the session, never a person or a health detail."""
+    return Activity.objects.bulk_create(
+        [
+            Activity(lead_id=lead_id, kind=ActivityKind.INFO_SESSION, author=by, note=note)
+            for lead_id in dict.fromkeys(lead_ids)
+        ]
+    )
+
+
 def add_note(lead: Lead, *, by, note: str) -> Activity:
     note = note.strip()
     if not note:

@@ -38,6 +38,7 @@ UNPUBLISH_REGISTERED = (
     "People are registered for this session: cancel it instead (they will be told), rather "
     "than taking it off the site."
 )
+START_IN_THE_PAST = "This start is in the past: choose a date and time to come."
 
 REGISTRATION_COLUMNS = [
     ("Session", lambda registration: registration.session.title),
@@ -46,7 +47,7 @@ REGISTRATION_COLUMNS = [
     ("Last name", lambda registration: registration.last_name),
     ("E-mail", lambda registration: registration.email),
     ("Phone", lambda registration: registration.phone.as_e164 if registration.phone else ""),
-    ("Status", lambda registration: registration.get_status_display()),
+    ("Status", lambda registration: registration.status_label),
     ("Attended", lambda registration: attended_label(registration.attended)),
 ]
 
@@ -82,6 +83,11 @@ class InfoSessionForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # A new session, or a new start, in the past: a typo (the year, am/pm), never a plan.
+        starts_at = cleaned_data.get("starts_at")
+        new_start = self.instance.pk is None or "starts_at" in self.changed_data
+        if starts_at and new_start and starts_at <= timezone.now():
+            self.add_error("starts_at", START_IN_THE_PAST)
         # Taking a session off the site would leave the people registered for it expecting it:
         # cancelling tells them. (The instance still holds what is stored: it is updated after
         # clean.) A session that has started is off the site anyway.
@@ -137,7 +143,7 @@ class RegistrationInline(admin.TabularInline):
     """Who registered, read-only: attendance is marked from the registrations list."""
 
     model = Registration
-    fields = ["name", "email", "phone", "status", "created_at", "attended"]
+    fields = ["name", "email", "phone", "status_label", "created_at", "attended"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -153,6 +159,10 @@ class RegistrationInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Status")
+    def status_label(self, registration):
+        return registration.status_label
 
 
 @admin.register(InfoSession)
@@ -295,8 +305,10 @@ class InfoSessionAdmin(SimpleHistoryAdmin):
         changed = set(form.changed_data)
         if not changed:
             return
-        services.session_changed(obj, changed)
-        if changed & services.ANNOUNCED_FIELDS:
+        # As stored before this change (the form's initial data): the update says what it was.
+        earlier = {name: form.initial.get(name) for name in changed}
+        services.session_changed(obj, changed, earlier=earlier)
+        if services.announced_changes(obj, changed):
             told = obj.registrations.active().count()
             if told:
                 self.message_user(
@@ -531,8 +543,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     """Read-only but for attendance, marked with the list's actions (and logged on the lead).
     Registrations arrive from the site; a place is given up by its registrant's link."""
 
-    list_display = ["name", "session", "status", "attended", "created_at"]
-    list_filter = ["session", "status", "attended"]
+    list_display = ["name", "session", "status_label", "attended", "created_at"]
+    list_filter = ["session", "status", "cancelled_because", "attended"]
     list_select_related = ["session"]
     list_per_page = 100
     actions = ["mark_attended", "mark_did_not_attend", "export_csv"]
@@ -545,6 +557,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
         "promoted_at",
         "cancelled_at",
+        "cancelled_because",
         "attended",
         "attendance_marked_at",
         "attendance_marked_by",
@@ -552,7 +565,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["session", "name", "email", "phone"]}),
-        ("Place", {"fields": ["status", "created_at", "promoted_at", "cancelled_at"]}),
+        (
+            "Place",
+            {
+                "fields": [
+                    "status",
+                    "created_at",
+                    "promoted_at",
+                    "cancelled_at",
+                    "cancelled_because",
+                ]
+            },
+        ),
         ("Attendance", {"fields": ["attended", "attendance_marked_at", "attendance_marked_by"]}),
     ]
 
@@ -625,6 +649,10 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, registration):
+        return registration.status_label
+
     @admin.display(description="Lead")
     def lead_link(self, registration):
         lead = registration.lead
@@ -644,9 +672,21 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def _mark(self, request, queryset, *, attended: bool) -> None:
         registrations = list(queryset.select_related("session"))
+        with_a_place = [r for r in registrations if services.holds_a_place(r)]
+        if not_held := len(registrations) - len(with_a_place):
+            self.message_user(
+                request,
+                ngettext(
+                    "%d registration was given up, or its session called off: left unmarked.",
+                    "%d registrations were given up, or their sessions called off: left unmarked.",
+                    not_held,
+                )
+                % not_held,
+                messages.WARNING,
+            )
         now = timezone.now()
-        started = [r for r in registrations if r.session.starts_at <= now]
-        if not_yet := len(registrations) - len(started):
+        started = [r for r in with_a_place if r.session.starts_at <= now]
+        if not_yet := len(with_a_place) - len(started):
             self.message_user(
                 request,
                 ngettext(
@@ -659,16 +699,23 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
         if not started:
             return
-        marked = sum(
-            services.mark_attendance(r.pk, attended=attended, by=request.user) for r in started
-        )
+        marked = given_up_meanwhile = 0
+        for registration in started:
+            try:
+                marked += services.mark_attendance(
+                    registration.pk, attended=attended, by=request.user
+                )
+            except services.PlaceNotHeldError:  # given up since the list was shown
+                given_up_meanwhile += 1
         what = "attended" if attended else "did not attend"
         text = ngettext("Marked %d registration: %s.", "Marked %d registrations: %s.", marked) % (
             marked,
             what,
         )
-        if already := len(started) - marked:
+        if already := len(started) - marked - given_up_meanwhile:
             text += f" {already} already said so."
+        if given_up_meanwhile:
+            text += f" {given_up_meanwhile} given up meanwhile: left unmarked."
         self.message_user(request, text, messages.SUCCESS)
 
     # --- Export ----------------------------------------------------------------------------

@@ -123,6 +123,13 @@ class InfoSession(models.Model):
             errors["place"] = "Choose where the session is held."
         if self.format == Format.VIRTUAL and not self.meeting_url:
             errors["meeting_url"] = "Give the link people join with."
+        if self.format == Format.IN_PERSON and self.meeting_url:
+            # No message about an in-person session carries a link: people would be told of a
+            # change they cannot see.
+            errors["meeting_url"] = (
+                "A session in person has no meeting link: remove the link, or make the session "
+                "online."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -149,6 +156,13 @@ class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WAITLISTED = "waitlisted", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class CancelledBecause(models.TextChoices):
+    """Why a place is cancelled."""
+
+    GIVEN_UP = "given_up", _("Given up")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -178,6 +192,15 @@ class Registration(models.Model):
         null=True, blank=True, help_text="When a seat given up by someone else became theirs."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_because = models.CharField(
+        "why cancelled",
+        max_length=20,
+        choices=CancelledBecause.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Given up by the person, or closed because the session was cancelled.",
+    )
     attended = models.BooleanField(null=True, blank=True, help_text="Empty until marked.")
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
     attendance_marked_by = models.ForeignKey(
@@ -204,3 +227,10 @@ class Registration(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_label(self) -> str:
+        """The status as staff read it: "Cancelled (session cancelled)", "Registered"."""
+        if self.status == Status.CANCELLED and self.cancelled_because:
+            return f"{self.get_status_display()} ({self.get_cancelled_because_display().lower()})"
+        return str(self.get_status_display())

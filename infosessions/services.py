@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import get_text_list
 from phonenumber_field.phonenumber import PhoneNumber
 
 from admissions import services as intake
@@ -37,7 +38,7 @@ from core.pagecache import forget_public_pages
 from core.queueing import publish_quickly
 from core.seo import absolute_url
 from infosessions.calendar import invitation
-from infosessions.models import InfoSession, Registration, Status
+from infosessions.models import CancelledBecause, Format, InfoSession, Registration, Status
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ CANCEL_LINK_MAX_AGE = timedelta(days=400)
 # More places than this for one e-mail address in a day, across sessions, and the form asks them
 # to call: it must not become a way to have a treatment center mail a stranger over and over.
 MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY = 3
+# Someone registered who sends the form again with the same address gets their confirmation (or
+# waiting-list message) again, to that address, at most this often: the form must not become a
+# way to fill someone's inbox either.
+SEND_AGAIN_AT_MOST_EVERY = timedelta(minutes=10)
 _CANCEL_SALT = "infosessions.cancel-registration"
 # Reminders: the day before, at the same time of day in the center's time zone (so 23 or 25
 # hours before across a daylight-saving change), and an hour before. One that could not be sent
@@ -71,7 +76,16 @@ class RegistrationClosedError(Exception):
 
 
 class AlreadyRegisteredError(Exception):
-    """This e-mail address already has a place (or a place on the list) at this session."""
+    """This e-mail address already has a place (or a place on the list) at this session. Its
+    first message was sent to that address again if it was not sent lately (`sent_again`)."""
+
+    def __init__(self, *, sent_again: bool = False):
+        super().__init__()
+        self.sent_again = sent_again
+
+
+class PlaceNotHeldError(Exception):
+    """The place was given up, or its session called off: there is no attendance to mark."""
 
 
 class NoEmailAddressError(Exception):
@@ -105,8 +119,11 @@ def register(
 ) -> Registration:
     """A seat if one is left, else a place on the waiting list; the lead in admissions; the
     confirmation (or waiting-list) e-mail once committed. Sent twice from the same form (a double
-    click), the same registration is returned."""
+    click), the same registration is returned. An address already registered for the session
+    raises AlreadyRegisteredError, its first message sent to it again (at most every
+    SEND_AGAIN_AT_MOST_EVERY)."""
     request, intake_id = _intake_for(session_id, details, form_nonce)
+    already_registered = None
     with transaction.atomic():
         session = (
             InfoSession.objects.select_for_update(of=("self",))
@@ -119,37 +136,83 @@ def register(
         if not session.is_open:
             raise RegistrationClosedError
         email = request.email.strip().lower()
-        if session.registrations.active().filter(email=email).exists():
-            raise AlreadyRegisteredError
-        recent = Registration.objects.active().filter(
-            email=email, created_at__gte=timezone.now() - timedelta(days=1)
-        )
-        if recent.count() >= MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY:
-            raise TooManyRegistrationsError
-        lead = intake.receive_consultation_request(
-            request,
-            attribution=attribution,
-            form_nonce=form_nonce,
-            intake_id=intake_id,
-            screening=screening,
-        )
-        if lead.in_pipeline:
-            registration = _take_a_place(session, lead, email, details.phone)
-        else:
-            # Kept (committed below) for the desk, who can call; nobody is mailed unchecked.
+        if existing := session.registrations.active().filter(email=email).first():
+            # Raised once this block has committed the message made here.
+            sent_again = _send_first_word_again(existing)
+            already_registered = AlreadyRegisteredError(sent_again=sent_again)
             registration = None
-            triage.log_info_session(
-                lead,
-                by=None,
-                note=f"Asked for a place, not given: {session}. Once checked, give one with "
-                "“Give a place” on the session's page.",
+        else:
+            # Places still held today: one given up, or at a session called off, is not counted.
+            recent = Registration.objects.active().filter(
+                email=email,
+                created_at__gte=timezone.now() - timedelta(days=1),
+                session__cancelled_at__isnull=True,
             )
+            if recent.count() >= MAX_REGISTRATIONS_PER_ADDRESS_PER_DAY:
+                raise TooManyRegistrationsError
+            lead = intake.receive_consultation_request(
+                request,
+                attribution=attribution,
+                form_nonce=form_nonce,
+                intake_id=intake_id,
+                screening=screening,
+            )
+            if lead.in_pipeline:
+                registration = _take_a_place(session, lead, email, details.phone)
+            else:
+                # Kept (committed below) for the desk, who can call; nobody is mailed unchecked.
+                registration = None
+                triage.log_info_session(
+                    lead,
+                    by=None,
+                    note=f"Asked for a place, not given: {session}. Once checked, give one with "
+                    "“Give a place” on the session's page.",
+                )
+    if already_registered is not None:
+        raise already_registered
     if registration is None:
         raise NotRegisteredError(held=bool(lead.held_reason))
     logger.info(
         "Registration #%s for session #%s (%s)", registration.pk, session.pk, registration.status
     )
     return registration
+
+
+def _send_first_word_again(registration: Registration) -> bool:
+    """Someone registered sent the form again with the same address (their confirmation lost,
+    say): the confirmation, or the waiting-list message, again, to the address registered (the
+    one typed, so nothing reaches anyone else), unless a first message for this place was made in
+    the last SEND_AGAIN_AT_MOST_EVERY or is still waiting to go. Call with the session's row
+    locked. The page says the same whatever happens here. True if a message was made."""
+    now = timezone.now()
+    made = Dispatch.objects.filter(
+        _keys_of(registration, _FIRST_WORD),
+        Q(created_at__gte=now - SEND_AGAIN_AT_MOST_EVERY)
+        | Q(sent_at__isnull=True, given_up_at__isnull=True),
+        purpose__in=_FIRST_WORD,
+    )
+    if made.exists():
+        return False
+    purpose = (
+        Purpose.SESSION_CONFIRMATION
+        if registration.status == Status.REGISTERED
+        else Purpose.SESSION_WAITLISTED
+    )
+    _tell(registration, purpose, key_suffix=f"again:{int(now.timestamp())}")
+    logger.info("Registration #%s: its first message sent again", registration.pk)
+    return True
+
+
+def _keys_of(registration: Registration, purposes) -> Q:
+    """The keys of this registration's messages of these purposes (see _key)."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(key=_key(purpose, registration.pk))
+            | Q(key__startswith=f"{purpose}:{registration.pk}:")
+            for purpose in purposes
+        ),
+    )
 
 
 def registration_sent_before(
@@ -286,7 +349,8 @@ def cancel_registration(registration_id: int) -> Registration:
         had_a_seat = registration.status == Status.REGISTERED
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
-        registration.save(update_fields=["status", "cancelled_at"])
+        registration.cancelled_because = CancelledBecause.GIVEN_UP
+        registration.save(update_fields=["status", "cancelled_at", "cancelled_because"])
         _give_up_pending_messages([registration])
         if registration.lead_id:
             triage.log_info_session(
@@ -312,20 +376,76 @@ def fill_free_seats(session: InfoSession) -> list[Registration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         _tell(registration, Purpose.SESSION_SEAT_OPENED)
+    triage.log_info_session_on_leads(
+        _lead_ids(promoted), by=None, note=f"Given a seat from the waiting list: {session}"
+    )
     return promoted
+
+
+def _lead_ids(registrations) -> list[int]:
+    return [registration.lead_id for registration in registrations if registration.lead_id]
 
 
 # --- Changing and cancelling a session -------------------------------------------------------
 
 
-def session_changed(session: InfoSession, changed: set[str]) -> None:
+@dataclass(frozen=True)
+class SessionChange:
+    """What changed that registrants are told of (ANNOUNCED_FIELDS), and the times before it
+    (when known), for the update to say what changed: nothing about a person, nothing about
+    their health."""
+
+    fields: frozenset[str]
+    earlier_starts_at: datetime | None = None
+    earlier_ends_at: datetime | None = None
+
+    @property
+    def moved(self) -> bool:
+        return bool({"starts_at", "ends_at"} & self.fields)
+
+    def in_words(self) -> str:
+        """For the lead's timeline: "time and meeting link"."""
+        said = [
+            words
+            for words, fields in (
+                ("time", {"starts_at", "ends_at"}),
+                ("format", {"format"}),
+                ("place", {"place"}),
+                ("meeting link", {"meeting_url"}),
+            )
+            if fields & self.fields
+        ]
+        return get_text_list(said, "and")
+
+
+def announced_changes(session: InfoSession, changed: set[str]) -> set[str]:
+    """The changes to the session its registrants are told of: its time, format, place or link.
+    The link of a session in person is in no message (and refused, see InfoSession.clean): a
+    change to it alone is no news."""
+    announced = set(changed) & ANNOUNCED_FIELDS
+    if session.format == Format.IN_PERSON and "format" not in announced:
+        announced.discard("meeting_url")
+    return announced
+
+
+def session_changed(
+    session: InfoSession, changed: set[str], *, earlier: dict | None = None
+) -> None:
     """After admin saved a change: registrants hear of a new time, place or link (with the
-    invitation updated, SEQUENCE bumped); more seats go to the waiting list."""
+    invitation updated, SEQUENCE bumped), and what changed (`earlier`: the values before, from
+    the form, to say the time it was); more seats go to the waiting list."""
+    earlier = earlier or {}
     with transaction.atomic():
         session = InfoSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
-        if changed & ANNOUNCED_FIELDS and session.cancelled_at is None:
+        announced = announced_changes(session, changed)
+        if announced and session.cancelled_at is None:
             InfoSession.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
             session.refresh_from_db()
+            change = SessionChange(
+                fields=frozenset(announced),
+                earlier_starts_at=_earlier_time(earlier, "starts_at", session.starts_at),
+                earlier_ends_at=_earlier_time(earlier, "ends_at", session.ends_at),
+            )
             registrations = list(session.registrations.active())
             # Made with the old time, place or link, and not sent yet: never sent. Someone who
             # had not heard of their place yet gets that message, as the session is now;
@@ -336,9 +456,20 @@ def session_changed(session: InfoSession, changed: set[str]) -> None:
                     registration,
                     _what_to_tell_after_a_change(unsent.get(registration.pk, set())),
                     key_suffix=str(session.sequence),
+                    change=change,
                 )
+            triage.log_info_session_on_leads(
+                _lead_ids(registrations),
+                by=None,
+                note=f"Session changed ({change.in_words()}), told by e-mail: {session}",
+            )
         if "capacity" in changed or "published" in changed:
             fill_free_seats(session)
+
+
+def _earlier_time(earlier: dict, field: str, now_value: datetime) -> datetime | None:
+    value = earlier.get(field)
+    return value if isinstance(value, datetime) and value != now_value else None
 
 
 def cancel_session(session_id: int) -> int:
@@ -355,8 +486,22 @@ def cancel_session(session_id: int) -> int:
         session.refresh_from_db()
         registrations = list(session.registrations.active())
         _give_up_pending_messages(registrations)
+        # Their places are closed with it: no longer counted as registered or waiting anywhere
+        # (the session's page in admin, the list, the export, the dashboard, an address's limit).
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
+            status=Status.CANCELLED,
+            cancelled_at=session.cancelled_at,
+            cancelled_because=CancelledBecause.SESSION_CANCELLED,
+        )
         for registration in registrations:
-            _tell(registration, Purpose.SESSION_CANCELLED)
+            had_a_seat = registration.status == Status.REGISTERED
+            registration.status = Status.CANCELLED
+            registration.cancelled_at = session.cancelled_at
+            registration.cancelled_because = CancelledBecause.SESSION_CANCELLED
+            _tell(registration, Purpose.SESSION_CANCELLED, held_a_seat=had_a_seat)
+        triage.log_info_session_on_leads(
+            _lead_ids(registrations), by=None, note=f"Session cancelled, told by e-mail: {session}"
+        )
         # Saved with update(), which sends no signal: the pages that list it forget now.
         transaction.on_commit(forget_public_pages)
     return len(registrations)
@@ -493,13 +638,16 @@ def _reminder_now(session: InfoSession, now: datetime) -> str | None:
 
 def mark_attendance(registration_id: int, *, attended: bool, by) -> bool:
     """Record whether they came, on the registration and on the lead's timeline. Returns False
-    when it was already marked so, or the session has not started yet."""
+    when it was already marked so, or the session has not started yet. Raises PlaceNotHeldError
+    for a place given up or at a session called off: nobody held it."""
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("session", "lead")
             .get(pk=registration_id)
         )
+        if not holds_a_place(registration):
+            raise PlaceNotHeldError
         if registration.attended is attended or registration.session.starts_at > timezone.now():
             return False
         registration.attended = attended
@@ -514,6 +662,11 @@ def mark_attendance(registration_id: int, *, attended: bool, by) -> bool:
                 registration.lead, by=by, note=f"{what}: {registration.session}"
             )
     return True
+
+
+def holds_a_place(registration: Registration) -> bool:
+    """Not given up, and its session not called off: attendance can be marked."""
+    return registration.status != Status.CANCELLED and registration.session.cancelled_at is None
 
 
 # --- Messages to the registrant ----------------------------------------------------------------
@@ -600,6 +753,7 @@ def _tell(
     key_suffix: str = "",
     which: str = "",
     held_a_seat: bool | None = None,
+    change: SessionChange | None = None,
 ) -> None:
     """Make the message (once for its key) and deliver it once the transaction commits."""
     from admissions.tasks import deliver_dispatch
@@ -618,13 +772,19 @@ def _tell(
             purpose,
             which=which,
             held_a_seat=held_a_seat,
+            change=change,
         ),
     )
     transaction.on_commit(partial(publish_quickly, deliver_dispatch, dispatch.pk), robust=True)
 
 
 def render_registrant_message(
-    registration: Registration, purpose: str, *, which: str = "", held_a_seat: bool | None = None
+    registration: Registration,
+    purpose: str,
+    *,
+    which: str = "",
+    held_a_seat: bool | None = None,
+    change: SessionChange | None = None,
 ) -> tuple[str, str, str]:
     """(subject, body, invitation). The subject names no treatment: the mailbox, or the lock
     screen it shows on, may not be theirs alone. The meeting link and the invitation go only to
@@ -632,7 +792,8 @@ def render_registrant_message(
     sent an invitation): someone who only waited has nothing in their calendar to remove.
 
     `held_a_seat`: whether the registration held a seat before this message (a place given up
-    is cancelled by then); by default, whether it holds one now."""
+    is cancelled by then); by default, whether it holds one now. `change`: for an update, what
+    changed (see SessionChange)."""
     session = registration.session
     if held_a_seat is None:
         held_a_seat = registration.status == Status.REGISTERED
@@ -654,6 +815,9 @@ def render_registrant_message(
         "starts": timezone.localtime(session.starts_at),
         "ends": timezone.localtime(session.ends_at),
         "which": which,
+        # Only the reminders that will come (see send_due_reminders).
+        "reminders": reminders_to_come(registration) if has_seat else [],
+        **_change_context(session, change),
         "cancel_link": cancel_link(registration),
         "sessions_link": absolute_url(reverse("infosessions:list")),
         "time_zone": settings.TIME_ZONE,
@@ -663,3 +827,36 @@ def render_registrant_message(
         subject = render_to_string(f"infosessions/email/{purpose}_subject.txt", context)
         body = render_to_string(f"infosessions/email/{purpose}.txt", context)
     return subject, body, calendar
+
+
+def _change_context(session: InfoSession, change: SessionChange | None) -> dict:
+    """What an update says changed: the new time and the one before, the format, the place or
+    the link. Empty for any other message."""
+    if change is None:
+        return {}
+    earlier_starts = earlier_ends = None
+    if change.earlier_starts_at or change.earlier_ends_at:
+        earlier_starts = timezone.localtime(change.earlier_starts_at or session.starts_at)
+        earlier_ends = timezone.localtime(change.earlier_ends_at or session.ends_at)
+    format_changed = "format" in change.fields
+    return {
+        "moved": change.moved,
+        "earlier_starts": earlier_starts,
+        "earlier_ends": earlier_ends,
+        "format_changed": format_changed,
+        "place_changed": (
+            "place" in change.fields and not format_changed and not session.is_virtual
+        ),
+        "link_changed": (
+            "meeting_url" in change.fields and not format_changed and session.is_virtual
+        ),
+    }
+
+
+def reminders_to_come(registration: Registration, now: datetime | None = None) -> list[str]:
+    """The reminders this seat will still get, as DAY_BEFORE, HOUR_BEFORE: those due after now,
+    and after the seat was taken (send_due_reminders leaves out a reminder due before the place
+    was taken or given)."""
+    session = registration.session
+    since = max(registration.promoted_at or registration.created_at, now or timezone.now())
+    return [which for which in (DAY_BEFORE, HOUR_BEFORE) if since < reminder_due_at(session, which)]

@@ -147,10 +147,27 @@ def _page(request, session, form, *, status=200, problem=""):
     return render(request, "infosessions/session_detail.html", context, status=status)
 
 
+def _closed(request, session):
+    """Registration closed between showing the form and sending it: the session was called off
+    or has started. Said plainly, with the other dates; no form, and nothing the person typed is
+    kept or shown again."""
+    # As it is now (called off or started by another request since it was read).
+    session.refresh_from_db(fields=["cancelled_at", "starts_at", "published"])
+    context = {
+        "session": session,
+        "form": None,
+        "problem": "closed",
+        "closed": True,
+        "called_off": session.cancelled_at is not None,
+        "started": session.starts_at <= timezone.now(),
+    }
+    return render(request, "infosessions/session_detail.html", context, status=409)
+
+
 def _register(request, session):
-    form = RegistrationForm(request.POST, **_labels(session))
     if not session.is_open:
-        return _page(request, session, form, status=409, problem="closed")
+        return _closed(request, session)
+    form = RegistrationForm(request.POST, **_labels(session))
     if not form.is_valid():
         return _page(request, session, form)
     token_check, nonce = check_form_token(form.cleaned_data["form_token"])
@@ -163,7 +180,7 @@ def _register(request, session):
         # A double click or a page sent again: answered as the first was, and, asked before the
         # screening, not counted again against the visitor's limit.
         if earlier := services.registration_sent_before(session.pk, details, form_nonce=nonce):
-            return _registered(session.pk, earlier.status)
+            return _registered(session.pk, earlier.status, earlier)
         how = screening.screen(request, flood_engaged=flood.engaged(), form_nonce=nonce)
         registration = services.register(
             session.pk,
@@ -173,12 +190,13 @@ def _register(request, session):
             screening=how,
         )
     except services.AlreadyRegisteredError:
-        # Answered as a registration is, so that nobody learns who else registered.
+        # Answered as a registration is, so that nobody learns who else registered (their first
+        # message may have gone to that address again: the page says nothing of it either).
         return _registered(session.pk, RECEIVED)
     except services.TooManyRegistrationsError:
         return _page(request, session, form, problem="too_many")
     except services.RegistrationClosedError:
-        return _page(request, session, form, status=409, problem="closed")
+        return _closed(request, session)
     except FormTokenUsedUpError:
         return _page(request, session, _with_new_token(request, session), problem="resend")
     except services.NotRegisteredError as not_registered:
@@ -191,7 +209,7 @@ def _register(request, session):
         if not isinstance(error, DATABASE_UNREACHABLE):
             logger.exception("Could not take a registration; keeping it for admissions")
         return _keep_for_admissions(request, session.pk, form=form)
-    return _registered(session.pk, registration.status)
+    return _registered(session.pk, registration.status, registration)
 
 
 def _keep_for_admissions(request, session_id: int, *, form=None):
@@ -234,14 +252,23 @@ def _with_new_token(request, session) -> RegistrationForm:
     return RegistrationForm(data, **_labels(session))
 
 
-def _registered(session_id: int, status: str):
+def _registered(session_id: int, status: str, registration=None):
+    note = {"session": session_id, "status": status}
+    if status == Status.REGISTERED and registration is not None:
+        # The reminders this seat will get: the page promises those alone.
+        note["reminders"] = services.reminders_to_come(registration)
     return redirect_with_note(
         "infosessions:thanks",
         REGISTERED_COOKIE,
-        {"session": session_id, "status": status},
+        note,
         salt=_REGISTERED_SALT,
         max_age=REGISTERED_MAX_AGE,
     )
+
+
+# What the thank-you page can say; anything else (the page reloaded once the note was read, or
+# opened directly) is answered without saying what happened.
+KNOWN_OUTCOMES = {Status.REGISTERED, Status.WAITLISTED, RECEIVED, PENDING}
 
 
 @never_cache
@@ -250,15 +277,21 @@ def thanks(request):
     registered = read_note(
         request, REGISTERED_COOKIE, salt=_REGISTERED_SALT, max_age=REGISTERED_MAX_AGE
     )
+    status = registered.get("status")
+    if status not in KNOWN_OUTCOMES:
+        context = {"unknown": True}
+        return forget_note(render(request, "infosessions/thanks.html", context), REGISTERED_COOKIE)
     session = (
         InfoSession.objects.select_related("place").filter(pk=registered.get("session")).first()
     )
-    status = registered.get("status")
+    reminders = registered.get("reminders") or []
     context = {
         "session": session,
         "waitlisted": status == Status.WAITLISTED,
         "received": status == RECEIVED,
         "pending": status == PENDING,
+        "remind_day_before": services.DAY_BEFORE in reminders,
+        "remind_hour_before": services.HOUR_BEFORE in reminders,
     }
     return forget_note(render(request, "infosessions/thanks.html", context), REGISTERED_COOKIE)
 

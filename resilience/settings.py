@@ -255,6 +255,11 @@ ADMISSIONS_SLA_MINUTES = env.int("ADMISSIONS_SLA_MINUTES", default=15, minimum=1
 ADMISSIONS_ESCALATION_REPEAT_MINUTES = env.int(
     "ADMISSIONS_ESCALATION_REPEAT_MINUTES", default=15, minimum=1
 )
+# A registration for an information session is a warm lead, never escalated: it is overdue on
+# the desk, and listed in the daily digest, once nobody has contacted it within this many hours.
+ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS = env.int(
+    "ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS", default=24, minimum=1
+)
 # After this many reminders a lead stops being escalated every interval and is listed in the
 # daily digest instead, sent from ADMISSIONS_DAILY_DIGEST_HOUR (the center's local time).
 ADMISSIONS_ESCALATION_MAX_ROUNDS = env.int("ADMISSIONS_ESCALATION_MAX_ROUNDS", default=4, minimum=1)

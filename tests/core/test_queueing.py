@@ -96,9 +96,7 @@ def test_after_a_failure_the_next_follow_ups_give_up_at_once_then_one_tries_agai
     """A hung broker costs one request its timeout, not every request."""
     attempts = []
     publish = queueing._publish
-    monkeypatch.setattr(
-        queueing, "_publish", lambda *args: attempts.append(args) or publish(*args)
-    )
+    monkeypatch.setattr(queueing, "_publish", lambda *args: attempts.append(args) or publish(*args))
     broker.stop()
     assert queueing.publish_quickly(follow_up_lead, 1) is False
     broker.start()

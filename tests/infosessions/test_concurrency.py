@@ -1,13 +1,15 @@
-"""Two people pressing "Register" for the last seat at the same moment, with real concurrent
-transactions on PostgreSQL (CI runs these; elsewhere they skip without DATABASE_URL=postgres://…)."""
+"""Two people pressing "Register" for the last seat at the same moment (or one address sending the
+form again many times at once), with real concurrent transactions on PostgreSQL (CI runs these;
+elsewhere they skip without DATABASE_URL=postgres://…)."""
 
 import pytest
 from django.db import connection
 
+from admissions.models import Dispatch, Purpose
 from infosessions import services
 from infosessions.models import Registration, Status
 from tests.admissions.test_concurrency import at_once
-from tests.infosessions.factories import InfoSessionFactory
+from tests.infosessions.factories import InfoSessionFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,3 +79,20 @@ def test_a_cancellation_racing_registrations_promotes_no_one_into_a_taken_seat()
     at_once(act, range(6), threads=6)
 
     assert Registration.objects.filter(status=Status.REGISTERED).count() == 1
+
+
+def test_the_same_address_registering_again_many_times_at_once_is_sent_one_confirmation():
+    session = InfoSessionFactory()
+    RegistrationFactory(session=session, email="robin1@example.org")  # confirmed long ago
+
+    def register_again(_):
+        try:
+            services.register(session.pk, details(1))
+        except services.AlreadyRegisteredError as already:
+            return already.sent_again
+        return None
+
+    sent_again = at_once(register_again, range(6), threads=6)
+
+    assert sorted(sent_again) == [False] * 5 + [True]
+    assert Dispatch.objects.filter(purpose=Purpose.SESSION_CONFIRMATION).count() == 1

@@ -266,7 +266,7 @@ def test_a_registration_sent_after_the_session_started_is_told_it_closed():
         response = Client().post(session.get_absolute_url(), form)
 
     assert response.status_code == 409
-    assert "Registration for this session has closed." in response.content.decode()
+    assert "This session has already started." in response.content.decode()
     assert not Registration.objects.exists()
 
 
