@@ -451,15 +451,19 @@ def session_changed(
             # had not heard of their place yet gets that message, as the session is now;
             # everyone else an update. Reminders are made again for the new time.
             unsent = _pending_purposes(_give_up_pending_messages(registrations))
+            told = []
             for registration in registrations:
-                _tell(
-                    registration,
-                    _what_to_tell_after_a_change(unsent.get(registration.pk, set())),
-                    key_suffix=str(session.sequence),
-                    change=change,
-                )
+                purpose = _what_to_tell_after_a_change(unsent.get(registration.pk, set()))
+                if (
+                    purpose == Purpose.SESSION_UPDATE
+                    and registration.status == Status.WAITLISTED
+                    and change.fields <= {"meeting_url"}
+                ):
+                    continue  # the link comes with a seat: someone waiting has no news
+                _tell(registration, purpose, key_suffix=str(session.sequence), change=change)
+                told.append(registration)
             triage.log_info_session_on_leads(
-                _lead_ids(registrations),
+                _lead_ids(told),
                 by=None,
                 note=f"Session changed ({change.in_words()}), told by e-mail: {session}",
             )

@@ -234,11 +234,12 @@ def test_a_change_promises_a_calendar_update_only_to_someone_with_a_seat(
     holder_and_waiting, django_capture_on_commit_callbacks
 ):
     session, _, _ = holder_and_waiting
-    session.meeting_url = "https://meet.example.org/new-room"
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
     session.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_changed(session, {"meeting_url"})
+        services.session_changed(session, {"starts_at", "ends_at"})
 
     waiting = only_message_to("waiting@example.org")
     assert waiting.subject.startswith("Changed")
@@ -246,6 +247,20 @@ def test_a_change_promises_a_calendar_update_only_to_someone_with_a_seat(
     holder = only_message_to("holder@example.org")
     assert "updates your calendar" in holder.body
     assert Calendar.from_ical(holder.attachments[0][1])["METHOD"] == "REQUEST"
+
+
+def test_a_new_meeting_link_is_no_news_to_someone_waiting_who_has_none(
+    holder_and_waiting, django_capture_on_commit_callbacks
+):
+    session, _, _ = holder_and_waiting
+    session.meeting_url = "https://meet.example.org/new-room"
+    session.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_changed(session, {"meeting_url"})
+
+    assert [m.to for m in mail.outbox] == [["holder@example.org"]]
+    assert "https://meet.example.org/new-room" in mail.outbox[0].body
 
 
 def test_a_session_called_off_removes_it_only_from_the_calendars_of_those_who_had_a_seat(
