@@ -9,7 +9,6 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DatabaseError
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -192,7 +191,7 @@ class ConsultationRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
-        label=_("E-mail (optional)"),
+        label=_("E-mail (optional, unless you choose e-mail above)"),
         required=False,
         max_length=254,
         error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
@@ -328,14 +327,10 @@ class ConsultationRequestForm(forms.Form):
                 # Shown right after the choice of "Someone I care about" (consultation-form.js),
                 # always without JavaScript: its legend says when it is needed.
                 Div(
+                    # Said in the legend, which a screen reader announces on entering the
+                    # group, not in a note it would pass over.
                     Fieldset(
-                        _("If you are asking for someone else"),
-                        HTML(
-                            format_html(
-                                '<p class="form-text mt-0">{}</p>',
-                                _("Both are needed when you ask for someone else."),
-                            )
-                        ),
+                        _("If you are asking for someone else: both are needed"),
                         Div(*SOMEONE_ELSE_FIELDS, css_class="form-pair"),
                     ),
                     css_id="someone-else",
@@ -408,7 +403,12 @@ class ConsultationRequestForm(forms.Form):
                 )
             if not cleaned.get("relationship"):
                 self.add_error("relationship", _("Tell us how you are related to them."))
-        if cleaned.get("preferred_contact") == ContactMethod.EMAIL and not cleaned.get("email"):
+        # An address typed wrong has its own message already.
+        if (
+            cleaned.get("preferred_contact") == ContactMethod.EMAIL
+            and not cleaned.get("email")
+            and not self.has_error("email")
+        ):
             self.add_error("email", _("Enter an e-mail address, or choose a call or a text."))
         return cleaned
 

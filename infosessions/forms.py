@@ -8,6 +8,10 @@ from admissions.bot_traps import HONEYPOT_FIELD
 from admissions.consent import CONSENT_TEXT
 from infosessions.services import RegistrationDetails
 
+WAITING_LIST_EMAIL_HELP = _(
+    "We e-mail you here that you are on the waiting list, and again if a place opens for you."
+)
+
 
 class RegistrationForm(forms.Form):
     """A place at one session: a name, an e-mail for the confirmation, a phone if they like."""
@@ -54,6 +58,8 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, submit_label=None, action="", **kwargs):
         super().__init__(*args, **kwargs)
+        if submit_label is not None:  # the waiting list's form: no confirmation comes yet
+            self.fields["email"].help_text = WAITING_LIST_EMAIL_HELP
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_id = "registration-form"

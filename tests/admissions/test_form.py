@@ -57,6 +57,12 @@ def test_e_mail_as_the_way_to_reach_you_needs_an_e_mail_address():
     }
 
 
+def test_a_mistyped_address_chosen_for_e_mail_is_told_only_how_to_write_one():
+    assert errors(preferred_contact="email", email="x@") == {
+        "email": ["Enter an e-mail address like name@example.com."]
+    }
+
+
 def test_an_overlong_message_says_how_long_it_is():
     assert errors(message="x" * 1001) == {
         "message": ["Please keep your message to 1,000 characters or fewer (it has 1001)."]

@@ -61,3 +61,14 @@ def test_a_scheduled_article_as_staff_preview_it_meets_wcag_a_and_aa(page, page_
         assert "visitors can read it." in page.get_by_role("status").inner_text()
         assert_meets_wcag_a_and_aa(page)
     assert_nothing_blocked_or_foreign(page_log)
+
+
+@pytest.mark.parametrize(("height", "position"), [(900, "sticky"), (560, "static")])
+def test_the_box_beside_an_article_stays_in_view_only_where_it_fits(page, height, position):
+    # In `em`, the media query also turns it off for a reader whose browser text is larger.
+    article = ArticleFactory(body="Words.\n\n" * 200)
+    page.set_viewport_size({"width": 1280, "height": height})
+    page.goto(article.get_absolute_url())
+
+    box = page.locator(".start-box")
+    assert box.evaluate("element => getComputedStyle(element).position") == position

@@ -249,7 +249,9 @@ def test_without_javascript_every_section_shows_and_the_form_is_sent(browser, li
     page.goto("/get-help/")
 
     # Someone else's details are shown to all, under a legend that says when they are needed.
-    expect(page.get_by_role("group", name="If you are asking for someone else")).to_be_visible()
+    expect(
+        page.get_by_role("group", name="If you are asking for someone else: both are needed")
+    ).to_be_visible()
     page.get_by_label("Someone I care about").check()
     page.get_by_label("Your relationship to them").select_option("friend")
     page.get_by_label("Their first name").fill("Rosa")

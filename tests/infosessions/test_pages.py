@@ -174,6 +174,9 @@ def test_a_full_session_offers_the_waiting_list_and_says_so_after(
         response = visitor.post(session.get_absolute_url(), registration_form())
 
     assert "This session is full" in page and "Join the waiting list" in page
+    # No confirmation, calendar invitation or reminders are promised to someone only waiting.
+    assert "you are on the waiting list, and again if a place opens for you" in page
+    assert "the calendar invitation and the reminders go here" not in page
     assert Registration.objects.get(email="robin.avery@example.org").status == Status.WAITLISTED
     assert "You are on the waiting list" in visitor.get(response["Location"]).content.decode()
 
