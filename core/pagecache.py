@@ -73,6 +73,8 @@ PAGE_PARAMETERS = frozenset({"page", "q", "program"})
 MAX_QUERY_LENGTH = 200
 # How many paths' parameters each process remembers (see _ParametersRead).
 REMEMBERED_PATHS = 10_000
+# How many Host headers each process remembers whether Django accepts.
+MAX_HOSTS_CHECKED = 100
 # Headers of the stored response that belong to one response only.
 NOT_STORED_HEADERS = frozenset({"content-length", "content-encoding", "date", "set-cookie"})
 # A kept page is compressed by the request that finds it expired, so quickly: brotli's 10 takes
@@ -585,6 +587,8 @@ class PageCacheMiddleware:
         # A process of another release reads none of this one's pages, nor this one theirs
         # (nor anything kept in a shape of another release's code).
         self.release = release_id()
+        # Host header -> whether Django accepts it: checked once each, not on every hit.
+        self.hosts_checked: dict[str, bool] = {}
 
     def __call__(self, request):
         key = self._key_for(request)
@@ -621,13 +625,28 @@ class PageCacheMiddleware:
             or self.session_cookie in request.COOKIES
             or "HTTP_AUTHORIZATION" in request.META
             or request.path.startswith(self.admin_prefix)
-            or not _allowed_host(request)
+            or not self._allowed_host(request)
         ):
             return None
         names = _parameters_read.get(request.path)
         return self._key(
             request.path, ((name, value) for name, value in request.GET.items() if name in names)
         )
+
+    def _allowed_host(self, request) -> bool:
+        """A host Django would refuse goes on to Django, which says so (400), as without a
+        cache."""
+        host = request.META.get("HTTP_HOST", "")
+        if (allowed := self.hosts_checked.get(host)) is None:
+            try:
+                request.get_host()
+                allowed = True
+            except DisallowedHost:
+                allowed = False
+            if len(self.hosts_checked) >= MAX_HOSTS_CHECKED:
+                self.hosts_checked = {}  # made-up Host headers, again and again
+            self.hosts_checked[host] = allowed
+        return allowed
 
     def _key(self, path: str, parameters) -> str | None:
         query = urlencode(sorted((name, value) for name, value in parameters if value))
@@ -638,15 +657,6 @@ class PageCacheMiddleware:
         # added to an allowed host would otherwise be a page of its own to keep).
         address = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()
         return f"page:{self.release}:{address}"
-
-
-def _allowed_host(request) -> bool:
-    """A host Django would refuse goes on to Django, which says so (400), as without a cache."""
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return False
-    return True
 
 
 def _may_keep(response) -> bool:
