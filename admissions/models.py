@@ -168,6 +168,14 @@ def info_session_overdue_cutoff(now: datetime) -> datetime:
     return now - timedelta(hours=settings.ADMISSIONS_INFO_SESSION_FOLLOW_UP_HOURS)
 
 
+def follow_up_cutoff(kind: str, now: datetime) -> datetime:
+    """Leads of this kind received before this and not contacted yet are overdue (as
+    past_follow_up_deadline, for one lead)."""
+    if kind == LeadKind.INFO_SESSION:
+        return info_session_overdue_cutoff(now)
+    return overdue_cutoff(now)
+
+
 def past_follow_up_deadline(now: datetime) -> Q:
     """Leads received before their kind's deadline: a registration for an information session
     before info_session_overdue_cutoff, any other lead (a consultation request, also one whose
@@ -494,11 +502,7 @@ class Lead(models.Model):
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         """As LeadQuerySet.overdue, for one lead."""
-        now = now or timezone.now()
-        if self.kind == LeadKind.INFO_SESSION:
-            cutoff = info_session_overdue_cutoff(now)
-        else:
-            cutoff = overdue_cutoff(now)
+        cutoff = follow_up_cutoff(self.kind, now or timezone.now())
         return self.in_pipeline and self.contacted_at is None and self.created_at < cutoff
 
     @property

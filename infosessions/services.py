@@ -492,16 +492,16 @@ def cancel_session(session_id: int) -> int:
         _give_up_pending_messages(registrations)
         # Their places are closed with it: no longer counted as registered or waiting anywhere
         # (the session's page in admin, the list, the export, the dashboard, an address's limit).
-        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
-            status=Status.CANCELLED,
-            cancelled_at=session.cancelled_at,
-            cancelled_because=CancelledBecause.SESSION_CANCELLED,
-        )
+        closed = {
+            "status": Status.CANCELLED,
+            "cancelled_at": session.cancelled_at,
+            "cancelled_because": CancelledBecause.SESSION_CANCELLED,
+        }
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(**closed)
         for registration in registrations:
             had_a_seat = registration.status == Status.REGISTERED
-            registration.status = Status.CANCELLED
-            registration.cancelled_at = session.cancelled_at
-            registration.cancelled_because = CancelledBecause.SESSION_CANCELLED
+            for name, value in closed.items():
+                setattr(registration, name, value)
             _tell(registration, Purpose.SESSION_CANCELLED, held_a_seat=had_a_seat)
         triage.log_info_session_on_leads(
             _lead_ids(registrations), by=None, note=f"Session cancelled, told by e-mail: {session}"
